@@ -78,7 +78,8 @@ export function transition(experiment: Experiment, action: LifecycleAction, chan
   return { ...experiment, status, phases, updatedAt };
 }
 
-function dropUndefined<T extends object>(value: T): Partial<T> {
+/** Leaves out keys whose value is undefined, so a patch only changes what it names. */
+export function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
