@@ -13,6 +13,9 @@
  *   ADD and the watermark move in one conditional UpdateItem, so a retried batch never double counts.
  * - API keys        pk=APIKEY                      sk=<sha256 of key>   role, label; the key itself is never stored.
  * - SDK keys        pk=SDKKEY                      sk=<sha256 of key>   origins, label.
+ *
+ * `rebuildCounters` is the one Scan: a recovery path that recomputes every counter from the
+ * visitor states when the stream cannot be resumed (DynamoDB Local loses its stream on restart).
  */
 import {
   ConditionalCheckFailedException,
@@ -20,6 +23,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
+  ScanCommand,
+  type BatchWriteCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -27,7 +33,7 @@ import {
   UpdateCommand,
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type ApiKeyRecord, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
+import { ConflictError, contribution, type ApiKeyRecord, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
 import { visitorKeyString, type CounterRow, type CounterUpdate, type Store, type VisitorKey } from './store.ts';
 
 const EXPERIMENT_PARTITION = 'EXP';
@@ -190,6 +196,27 @@ export class DynamoDbStore implements Store {
     }
   }
 
+  async rebuildCounters(): Promise<{ visitors: number }> {
+    const [visitors, counters] = await Promise.all([this.#scanPrefix('VIS#'), this.#scanPrefix('AGG#')]);
+    for (let index = 0; index < counters.length; index += 25) {
+      await this.#batchWrite(counters.slice(index, index + 25).map((item) => ({ DeleteRequest: { Key: { pk: item['pk'], sk: item['sk'] } } })));
+    }
+    const rebuilt = new Map<string, Record<string, NativeAttributeValue>>();
+    for (const item of visitors) {
+      const state = parseVisitorState(item);
+      const pk = counterPk(state.experiment, state.phase);
+      const sk = `${state.variant}#${state.day}#rebuild`;
+      const counter = rebuilt.get(`${pk}|${sk}`) ?? { pk, sk, variant: state.variant, day: state.day, seq: '0' };
+      for (const [name, value] of Object.entries(contribution(state))) counter[name] = ((counter[name] as bigint | undefined) ?? 0n) + value;
+      rebuilt.set(`${pk}|${sk}`, counter);
+    }
+    const items = [...rebuilt.values()];
+    for (let index = 0; index < items.length; index += 25) {
+      await this.#batchWrite(items.slice(index, index + 25).map((Item) => ({ PutRequest: { Item } })));
+    }
+    return { visitors: visitors.length };
+  }
+
   async readCounters(experiment: string, phase: number): Promise<CounterRow[]> {
     const items = await this.#queryAll({ pk: counterPk(experiment, phase) });
     const rows = new Map<string, CounterRow>();
@@ -258,6 +285,34 @@ export class DynamoDbStore implements Store {
       }),
     );
     return Attributes ? plainKeyRecord(Attributes) : null;
+  }
+
+  async #scanPrefix(prefix: string): Promise<Record<string, NativeAttributeValue>[]> {
+    const items: Record<string, NativeAttributeValue>[] = [];
+    let ExclusiveStartKey: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async #batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const { UnprocessedItems } = await this.#documents.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
+      pending = UnprocessedItems?.[this.#table] ?? [];
+      if (pending.length > 0) await backoff(attempt);
+    }
   }
 
   async #queryAll({ pk, skPrefix }: { pk: string; skPrefix?: string }): Promise<Record<string, NativeAttributeValue>[]> {

@@ -43,6 +43,8 @@ export interface Store {
   /** Adds each record's delta exactly once, however often a stream batch is retried. */
   applyCounterUpdate(update: CounterUpdate): Promise<void>;
   readCounters(experiment: string, phase: number): Promise<CounterRow[]>;
+  /** Recomputes every counter from the visitor states; for recovery when the stream is lost. */
+  rebuildCounters(): Promise<{ visitors: number }>;
 
   putApiKey(record: ApiKeyRecord): Promise<void>;
   getApiKey(hash: string): Promise<ApiKeyRecord | null>;

@@ -46,8 +46,6 @@ const shardToken = (shardId: string): string => hash(shardId).toString(36);
  * watermark on each counter item skips whatever was already applied.
  */
 export async function aggregateStream(store: Store, batch: StreamBatch): Promise<StreamBatchResponse> {
-  if (!batch.shardId) throw new MissingShardIdError();
-  const shard = shardToken(batch.shardId);
   const updates = new Map<string, CounterUpdate>();
 
   for (const record of batch.Records) {
@@ -58,6 +56,8 @@ export async function aggregateStream(store: Store, batch: StreamBatch): Promise
     if (!after) continue;
     const delta = counterDelta(imageToState(change.OldImage), after);
     if (Object.keys(delta).length === 0) continue;
+    if (!batch.shardId) throw new MissingShardIdError();
+    const shard = shardToken(batch.shardId);
     const itemKey = `${after.experiment}#${after.phase}#${after.variant}#${after.day}`;
     const update = updates.get(itemKey) ?? { experiment: after.experiment, phase: after.phase, variant: after.variant, day: after.day, shard, records: [] };
     update.records.push({ sequenceNumber: change.SequenceNumber, delta: addDeltas({}, delta) });

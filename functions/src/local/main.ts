@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { JavaNotFoundError } from './dynamodb-local.ts';
+import { REPOSITORY_ROOT, startPlatform } from './platform.ts';
+import { resolve } from 'node:path';
+
+const usage = `Usage: npm start -- [--port 8787] [--data .upshot] [--no-demo]
+
+Runs the whole Upshot platform on one port: the API, the dashboard, the SDK bundle,
+the demo page and DynamoDB Local (data kept in --data, so a restart loses nothing).
+Environment: PORT, UPSHOT_DATA.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port ?? process.env['PORT'] ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, not "${values.port}".`);
+  const dataDir = resolve(REPOSITORY_ROOT, values.data ?? process.env['UPSHOT_DATA'] ?? '.upshot');
+
+  const platform = await startPlatform({ dataDir, port, demo: !values['no-demo'], log: (line) => console.log(line) });
+  console.log('');
+  console.log(`Upshot is running at ${platform.url}`);
+  console.log(`  API health:  ${platform.url}/v1/health`);
+  console.log(`  Dashboard:   ${platform.url}/`);
+  console.log(`  Demo page:   ${platform.url}/demo/`);
+  console.log(`  SDK bundle:  ${platform.url}/sdk/upshot.js`);
+  console.log(`Admin key: ${platform.keys.adminKey}`);
+  console.log(`SDK key: ${platform.keys.sdkKey}`);
+  console.log(`  (also in ${dataDir}/admin-key and ${dataDir}/sdk-key${platform.keys.created ? ', created just now' : ''})`);
+  console.log('Press Ctrl+C to stop.');
+
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    console.log(`\n${signal}: stopping…`);
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof JavaNotFoundError) console.error(error.message);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Port in use: ${(error as Error).message}. Pick another with --port or PORT.`);
+  else console.error(error);
+  process.exit(1);
+});

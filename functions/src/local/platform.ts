@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { buildDeps } from '../composition.ts';
+import { handlerFactories } from '../handlers/index.ts';
+import { logger } from '../http/logger.ts';
+import type { RouteName } from '../routes.ts';
+import { ensureTable } from '../store/table.ts';
+import { aggregateStream, type StreamBatch } from '../use-cases/aggregate-stream.ts';
+import type { Deps } from '../use-cases/deps.ts';
+import { buildAssets } from './assets.ts';
+import { ensureDemoExperiment, ensureLocalKeys, type LocalKeys } from './bootstrap.ts';
+import { localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalServer } from './http-server.ts';
+import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
+
+export const TABLE_NAME = 'upshot';
+export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
+
+export interface PlatformOptions {
+  /** Where DynamoDB Local keeps its file, plus keys and the stream checkpoint. */
+  dataDir: string;
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  port: number;
+  keys: LocalKeys;
+  deps: Deps;
+  poller: StreamPoller;
+  demoSeeded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform on one port: DynamoDB Local with its data in `dataDir`, the table,
+ * the keys, the demo experiment, the stream poller feeding the aggregator, and the HTTP server
+ * dispatching to the very handlers Lambda runs.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+
+  log('Starting DynamoDB Local…');
+  const database = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), log: () => undefined });
+  const clientConfig = localClientConfig(database.endpoint);
+  const client = new DynamoDBClient(clientConfig);
+  try {
+    const { created } = await ensureTable(client, TABLE_NAME);
+    if (created) log(`Created table "${TABLE_NAME}".`);
+    // One process serves every route, so the experiment cache is invalidated by every write: no staleness locally.
+    const deps = buildDeps({ client, tableName: TABLE_NAME, configCacheSeconds: 5 });
+    const keys = await ensureLocalKeys(deps, dataDir);
+    const demoSeeded = options.demo === false ? false : await ensureDemoExperiment(deps);
+    if (demoSeeded) log('Seeded and launched the demo experiment "hero-offer".');
+
+    const poller = await startStreamPoller({
+      clientConfig,
+      tableName: TABLE_NAME,
+      handler: (event: DynamoDBStreamEvent) => aggregateStream(deps.store, event as unknown as StreamBatch),
+      checkpointFile: join(dataDir, 'stream-checkpoint.json'),
+      failureFile: join(dataDir, 'stream-failures.jsonl'),
+      maximumRetryAttempts: -1,
+      onStreamReset: async () => {
+        log('The stream cannot resume from its checkpoint; rebuilding counters from visitor states…');
+        const { visitors } = await deps.store.rebuildCounters();
+        log(`Rebuilt counters from ${visitors} visitor states.`);
+      },
+      log: (line) => logger.warn(line),
+    });
+
+    const handlers = Object.fromEntries(
+      Object.entries(handlerFactories).map(([name, makeHandler]) => [name, makeHandler(deps)]),
+    ) as unknown as Record<RouteName, Parameters<typeof createLocalServer>[0]['handlers'][RouteName]>;
+    const server = createLocalServer({ handlers, mounts: await buildAssets(REPOSITORY_ROOT) });
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolveListen());
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeAllConnections();
+        });
+        await poller.stop();
+        client.destroy();
+        await database.stop();
+      })());
+    return { url: `http://localhost:${port}`, port, keys, deps, poller, demoSeeded, stop };
+  } catch (error) {
+    client.destroy();
+    await database.stop();
+    throw error;
+  }
+}
