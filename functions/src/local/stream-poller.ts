@@ -571,7 +571,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
     if (idle) {
       settleDrains(current);
-      if (!stopping) await sleep(pollIntervalMs, true);
+      // A drain() that arrived during this cycle needs one more full cycle, not a pause.
+      if (!stopping && drainWaiters.size === 0) await sleep(pollIntervalMs, true);
     }
   }
 
