@@ -44,17 +44,29 @@ export const costsSchema = z.strictObject({
 
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 code such as EUR or USD.');
 
-const experimentFields = {
+/** The editable fields, without defaults: a patch must change only what it names. */
+const editableFields = {
   name: z.string().trim().min(1).max(200),
   hypothesis: z.string().trim().max(2_000).optional(),
   variants: z.array(variantSchema).min(2, 'An experiment needs at least two variants.').max(10),
-  coverage: z.number().finite().min(0).max(1).default(1),
-  targeting: z.array(targetingRuleSchema).max(20).default([]),
+  coverage: z.number().finite().min(0).max(1),
+  targeting: z.array(targetingRuleSchema).max(20),
   goals: z.array(goalSchema).min(1, 'An experiment needs at least one goal.').max(10),
-  stages: z.array(keySchema).max(10).default([]),
-  costs: z.record(keySchema, costsSchema).default({}),
-  margin: z.number().finite().min(0).max(1).default(1),
-  currency: currencySchema.default('EUR'),
+  stages: z.array(keySchema).max(10),
+  costs: z.record(keySchema, costsSchema),
+  margin: z.number().finite().min(0).max(1),
+  currency: currencySchema,
+};
+
+/** On create, what a marketer leaves out gets a sensible default. */
+const experimentFields = {
+  ...editableFields,
+  coverage: editableFields.coverage.default(1),
+  targeting: editableFields.targeting.default([]),
+  stages: editableFields.stages.default([]),
+  costs: editableFields.costs.default({}),
+  margin: editableFields.margin.default(1),
+  currency: editableFields.currency.default('EUR'),
 };
 
 type Fields = z.infer<z.ZodObject<typeof experimentFields>>;
@@ -104,14 +116,14 @@ export const newExperimentSchema = z
   .transform(withDefaults);
 
 /** What a marketer sends to edit a draft: any subset of the fields, never the key. */
-export const experimentPatchSchema = z.strictObject(experimentFields).partial();
+export const experimentPatchSchema = z.strictObject(editableFields).partial();
 
 /** What "new phase" may change while an experiment runs: weights, variants, coverage, targeting. */
 export const phaseChangeSchema = z
   .strictObject({
-    variants: experimentFields.variants.optional(),
-    coverage: experimentFields.coverage.optional(),
-    targeting: experimentFields.targeting.optional(),
+    variants: editableFields.variants.optional(),
+    coverage: editableFields.coverage.optional(),
+    targeting: editableFields.targeting.optional(),
   })
   .default({});
 

@@ -14,7 +14,10 @@ export interface VisitorState {
   /** The variant of the first exposure; events for any other variant are refused. */
   variant: string;
   exposedAt: number;
-  /** UTC day (YYYY-MM-DD, server clock) of the last change: the day its counter delta lands on. */
+  /**
+   * UTC day (YYYY-MM-DD, server clock) of the first exposure. Every counter delta of this visitor
+   * lands on it (exposure-day cohorts), so counters can be rebuilt exactly from the states.
+   */
   day: string;
   /** Converted goals: revenue total in minor units and the last conversion time. */
   goals: Record<string, { revenue: number; at: number }>;
@@ -104,12 +107,14 @@ export function applyEvents(current: VisitorState | null, events: PendingEvent[]
       for (const stage of Object.values(state.stages)) {
         if (stage.at <= event.ts) stage.recovered = true;
       }
-    } else if (event.type === 'abandonment' && !state.stages[event.stage]) {
-      const convertedSince = Object.values(state.goals).some((goal) => goal.at >= event.ts);
-      state.stages[event.stage] = { at: event.ts, recovered: convertedSince };
+    } else if (event.type === 'abandonment') {
+      // A stage counts once, from its earliest abandonment, whatever order the beacons arrive in.
+      const stage = state.stages[event.stage];
+      const at = Math.min(stage?.at ?? event.ts, event.ts);
+      const convertedSince = Object.values(state.goals).some((goal) => goal.at >= at);
+      state.stages[event.stage] = { at, recovered: Boolean(stage?.recovered) || convertedSince };
     }
     state.ids.push(digest);
-    state.day = day;
     changed = true;
     outcomes.set(index, accepted);
   }
