@@ -6,5 +6,13 @@ import { normalQuantile } from './distributions.ts';
  * scipy's `norm.isf(alpha / 2)`, the value statsmodels uses.
  */
 export function criticalValue(alpha: number): number {
-  return -normalQuantile(alpha / 2);
+  let value = computed.get(alpha);
+  if (value === undefined) {
+    value = -normalQuantile(alpha / 2);
+    if (computed.size < 64) computed.set(alpha, value);
+  }
+  return value;
 }
+
+/** A summary asks for the same one or two alphas many times. */
+const computed = new Map<number, number>();

@@ -11,7 +11,7 @@ export interface SequentialLook {
  * H₁: θ ~ N(0, τ²) against H₀: θ = 0, i.e. N(Δ̂; 0, σ² + τ²) / N(Δ̂; 0, σ²):
  * log Λ = ½·log(σ²/(σ² + τ²)) + τ²Δ̂² / (2σ²(σ² + τ²)).
  * Reference: Robbins (1970), Ann. Math. Statist. 41:1397; Johari, Pekelis & Walsh (2017),
- * "Always valid inference", arXiv:1512.04922, eq. (11).
+ * "Always valid inference", arXiv:1512.04922.
  */
 export function mixtureLogLikelihoodRatio(difference: number, variance: number, mixingVariance: number): number {
   const total = variance + mixingVariance;

@@ -1,0 +1,21 @@
+/** The statistics engine's public surface: the summary, planning, and the building blocks. */
+export type * from './result-summary.ts';
+export type { SummaryInput, VariantStats, CumulativeCount } from './summarize.ts';
+export { summarize } from './summarize.ts';
+export { planSampleSize, type SampleSize, type SampleSizePlan } from './sample-size.ts';
+export { sequentialSampleSize, type SequentialSampleSizePlan } from './sequential-sample-size.ts';
+export type { Costs } from './costs.ts';
+export type { Proportion } from './proportion.ts';
+export { wilsonInterval } from './wilson-interval.ts';
+export { twoProportionZTest } from './two-proportion-z-test.ts';
+export { proportionDifference } from './proportion-difference.ts';
+export { relativeLift } from './relative-lift.ts';
+export { holmBonferroni } from './holm-bonferroni.ts';
+export { mixtureSprtPValue, type SequentialLook } from './mixture-sprt.ts';
+export { mixtureConfidenceSequence } from './mixture-confidence-sequence.ts';
+export { chanceToBeatControl, expectedLoss } from './chance-to-beat-control.ts';
+export { welchTTest, type SampleMoments } from './welch-t-test.ts';
+export { sampleRatioMismatch } from './sample-ratio-mismatch.ts';
+export { variantRomi } from './romi.ts';
+export { incrementalProfit } from './incremental-profit.ts';
+export { formatMoney, formatPercent } from './format.ts';
