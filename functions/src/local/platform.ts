@@ -68,12 +68,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       checkpointFile: join(dataDir, 'stream-checkpoint.json'),
       failureFile: join(dataDir, 'stream-failures.jsonl'),
       maximumRetryAttempts: -1,
+      // Lambda names the shard only in tumbling-window invocations; the aggregator's watermarks need it.
+      tumblingWindowInSeconds: 60,
       onStreamReset: async () => {
         log('The stream cannot resume from its checkpoint; rebuilding counters from visitor states…');
         const { visitors } = await deps.store.rebuildCounters();
         log(`Rebuilt counters from ${visitors} visitor states.`);
       },
-      log: (line) => logger.warn(line),
+      log: (line) => (/fail|error|reset|trim/i.test(line) ? logger.warn(line) : undefined),
     });
 
     const handlers = Object.fromEntries(

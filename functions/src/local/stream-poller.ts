@@ -16,6 +16,16 @@
  * sequence range go to `failureFile` as one JSON line shaped like Lambda's on-failure
  * destination record (plus `errorMessage`), and the poller moves on.
  *
+ * Tumbling windows (`tumblingWindowInSeconds`, Lambda's TumblingWindowInSeconds): only
+ * then does the event carry `shardId`, `eventSourceARN`, `window`, `state` and the
+ * final-invoke flags, exactly as in Lambda. Records go to the window of their
+ * ApproximateCreationDateTime; a batch never spans two windows; the handler must return
+ * `{ state }` or the invocation counts as failed; once a window has ended (a record of a
+ * later window arrives, or the clock passes its end) the handler gets a final
+ * invocation with no records and `isFinalInvokeForWindow: true`, retried until it
+ * succeeds; a state over 1 MB ends the window early. The open window and its state are
+ * saved with the checkpoint.
+ *
  * What DynamoDB Local (jar 3.3.1, `-sharedDb -dbPath`) does with streams, measured:
  * - Stream records live in the same SQLite file as the items (tables `sm`, `ss`, `us`),
  *   so they survive a restart: same stream ARN, same shard id, same sequence numbers and
@@ -37,6 +47,9 @@
  *   which is why the checkpoint also records the stream ARN.
  * - Sequence numbers are one counter for the whole server (21 digits, zero padded), so
  *   a new table's stream does not start at 1.
+ * - An empty map comes out of GetRecords as `{}` instead of `{"M":{}}`; the conversion
+ *   below restores Lambda's form. ApproximateCreationDateTime is rounded down to the
+ *   minute, and awsRegion and the ARN say `ddblocal`.
  *
  * Stream reset: when the checkpoint cannot be honoured (unreadable checkpoint file,
  * different stream ARN, a checkpointed shard gone, TrimmedDataAccessException,
@@ -64,16 +77,41 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
+/** The event Lambda sends when the event source mapping has a tumbling window. */
+export interface DynamoDBStreamTumblingWindowEvent extends DynamoDBStreamEvent {
+  window: { start: string; end: string };
+  state: Record<string, unknown>;
+  shardId: string;
+  eventSourceARN: string;
+  isFinalInvokeForWindow: boolean;
+  isWindowTerminatedEarly: boolean;
+}
+
+/** What a handler must return when a tumbling window is configured; without `state` the invocation counts as failed. */
+export interface DynamoDBStreamStateResponse extends Partial<DynamoDBBatchResponse> {
+  state: Record<string, unknown>;
+}
+
+export type StreamHandler = (
+  event: DynamoDBStreamEvent | DynamoDBStreamTumblingWindowEvent,
+) => Promise<DynamoDBBatchResponse | DynamoDBStreamStateResponse | void>;
+
 export interface StreamPollerOptions {
   clientConfig: DynamoDBStreamsClientConfig;
   tableName: string;
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** Receives a DynamoDBStreamTumblingWindowEvent when `tumblingWindowInSeconds` is set. */
+  handler: StreamHandler;
   /** Records per invocation; 100 as in Lambda. */
   batchSize?: number;
   /** How long to gather records for a batch that is not full; 200 ms. */
   maximumBatchingWindowMs?: number;
   /** Split a failing batch in two; true. */
   bisectBatchOnFunctionError?: boolean;
+  /**
+   * Lambda's TumblingWindowInSeconds (0 or absent: none). Events then carry `window`, `state`,
+   * `shardId`, `eventSourceARN` and the final-invoke flags; a batch never spans two windows.
+   */
+  tumblingWindowInSeconds?: number;
   /** Retries before a batch goes to the failure file; 10; -1 retries until the records expire. */
   maximumRetryAttempts?: number;
   /** JSON file holding the per-shard checkpoint; without it the poller starts at TRIM_HORIZON every time. */
@@ -120,8 +158,20 @@ interface CheckpointDocument {
   version: 1;
   tableName: string;
   streamArn: string;
-  shards: Record<string, { sequenceNumber: string | null; ended: boolean }>;
+  shards: Record<string, SavedShard>;
   updatedAt: string;
+}
+
+interface SavedShard {
+  sequenceNumber: string | null;
+  ended: boolean;
+  window?: OpenWindow;
+}
+
+interface OpenWindow {
+  /** Epoch seconds. */
+  start: number;
+  state: Record<string, unknown>;
 }
 
 interface PendingRecord {
@@ -144,6 +194,8 @@ interface ShardState {
   lastRead: string | null;
   buffer: PendingRecord[];
   bufferSince: number;
+  /** The tumbling window records are being aggregated in, with the state the handler returned last. */
+  window: OpenWindow | null;
 }
 
 type Outcome = { kind: 'success' } | { kind: 'partial'; index: number } | { kind: 'error'; error: unknown };
@@ -164,11 +216,13 @@ export class StreamPollerError extends Error {
 
 const LOCAL_FUNCTION_ARN = 'arn:aws:lambda:local:000000000000:function:upshot-local-stream-poller';
 const MAX_GET_RECORDS_LIMIT = 1000;
+const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
 
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
   const batchSize = options.batchSize ?? 100;
   const windowMs = options.maximumBatchingWindowMs ?? 200;
   const bisect = options.bisectBatchOnFunctionError ?? true;
+  const windowSeconds = options.tumblingWindowInSeconds ?? 0;
   const maxRetries = options.maximumRetryAttempts ?? 10;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
@@ -176,15 +230,19 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const log = options.log ?? (() => {});
   const warn = options.log ?? ((line: string) => console.warn(`[stream-poller] ${line}`));
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new StreamPollerError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > 900) {
+    throw new StreamPollerError(`tumblingWindowInSeconds must be an integer from 0 to 900, got ${windowSeconds}`);
+  }
 
   const streams = new DynamoDBStreamsClient(options.clientConfig);
   const tables = new DynamoDBClient(options.clientConfig);
-  const region = await streams.config.region();
+  let region = '';
 
   let streamArn = '';
   let shards = new Map<string, ShardState>();
   let stopping = false;
   let lastError: unknown = null;
+  let failingBatch: { shardId: string; size: number; failures: number; error: unknown } | null = null;
   let cycle = 0;
   const drainWaiters = new Set<{ fromCycle: number; resolve: () => void; reject: (error: Error) => void }>();
 
@@ -226,7 +284,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     return found;
   }
 
-  function newShardState(shard: Shard, saved?: { sequenceNumber: string | null; ended: boolean }): ShardState {
+  function newShardState(shard: Shard, saved?: SavedShard): ShardState {
     return {
       id: shard.ShardId ?? '',
       parentId: shard.ParentShardId,
@@ -237,6 +295,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       lastRead: null,
       buffer: [],
       bufferSince: 0,
+      window: windowSeconds > 0 ? (saved?.window ?? null) : null,
     };
   }
 
@@ -251,7 +310,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
     try {
       const document = JSON.parse(text) as CheckpointDocument;
-      if (document.version !== 1 || typeof document.streamArn !== 'string' || typeof document.shards !== 'object') return 'unreadable';
+      if (document.version !== 1 || typeof document.streamArn !== 'string' || typeof document.shards !== 'object' || document.shards === null) return 'unreadable';
       return document;
     } catch {
       return 'unreadable';
@@ -268,7 +327,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       updatedAt: new Date().toISOString(),
     };
     for (const shard of shards.values()) {
-      if (shard.checkpoint !== null || shard.ended) document.shards[shard.id] = { sequenceNumber: shard.checkpoint, ended: shard.ended };
+      if (shard.checkpoint === null && !shard.ended && shard.window === null) continue;
+      document.shards[shard.id] = { sequenceNumber: shard.checkpoint, ended: shard.ended, ...(shard.window === null ? {} : { window: shard.window }) };
     }
     await mkdir(dirname(options.checkpointFile), { recursive: true });
     const temporary = `${options.checkpointFile}.${process.pid}.tmp`;
@@ -404,13 +464,32 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
   }
 
-  async function invoke(records: PendingRecord[]): Promise<Outcome> {
-    const event: DynamoDBStreamEvent = { Records: records.map((pending) => structuredClone(pending.record)) };
-    let response: DynamoDBBatchResponse | void;
+  function windowEvent(shard: ShardState, window: OpenWindow, records: PendingRecord[], final: boolean, early: boolean): DynamoDBStreamTumblingWindowEvent {
+    return {
+      Records: records.map((pending) => structuredClone(pending.record)),
+      window: { start: windowTime(window.start), end: windowTime(window.start + windowSeconds) },
+      state: structuredClone(window.state),
+      shardId: shard.id,
+      eventSourceARN: streamArn,
+      isFinalInvokeForWindow: final,
+      isWindowTerminatedEarly: early,
+    };
+  }
+
+  async function invoke(shard: ShardState, records: PendingRecord[]): Promise<Outcome> {
+    const window = shard.window;
+    const event = window === null ? { Records: records.map((pending) => structuredClone(pending.record)) } : windowEvent(shard, window, records, false, false);
+    let response: Partial<DynamoDBStreamStateResponse> | void;
     try {
       response = await options.handler(event);
     } catch (error) {
       return { kind: 'error', error };
+    }
+    if (window !== null) {
+      const state = response?.state;
+      if (!isPlainObject(state)) return { kind: 'error', error: new StreamPollerError('with a tumbling window the handler must return { state } (Lambda counts the invocation as failed otherwise)') };
+      // Kept for a partial response too: it covers the records before the failed one, which are checkpointed.
+      window.state = state;
     }
     const failures = (response as Partial<DynamoDBBatchResponse> | undefined | null)?.batchItemFailures;
     if (!Array.isArray(failures) || failures.length === 0) return { kind: 'success' };
@@ -462,10 +541,18 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   /** Hands one batch to the handler until every record is acknowledged or discarded; false when stopped first. */
   async function deliver(shard: ShardState, records: PendingRecord[]): Promise<boolean> {
+    try {
+      return await deliverTracked(shard, records);
+    } finally {
+      failingBatch = null;
+    }
+  }
+
+  async function deliverTracked(shard: ShardState, records: PendingRecord[]): Promise<boolean> {
     const queue: Array<{ records: PendingRecord[]; retries: number; invocations: number }> = [{ records, retries: 0, invocations: 0 }];
     for (let job = queue[0]; job !== undefined; job = queue[0]) {
       job.invocations += 1;
-      const outcome = await invoke(job.records);
+      const outcome = await invoke(shard, job.records);
       if (outcome.kind === 'success') {
         queue.shift();
         await commit(shard, job.records.at(-1)?.sequenceNumber ?? '');
@@ -477,9 +564,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       }
       if (stopping) return false;
       const error = outcome.kind === 'error' ? outcome.error : `batchItemFailures from ${job.records[0]?.sequenceNumber}`;
+      failingBatch = { shardId: shard.id, size: job.records.length, failures: (failingBatch?.failures ?? 0) + 1, error };
       if (outcome.kind === 'error' && bisect && job.records.length > 1) {
         const middle = Math.ceil(job.records.length / 2);
-        log(`stream-poller: handler failed (${describeError(error)}); splitting ${job.records.length} records into ${middle} + ${job.records.length - middle}`);
+        warn(`stream-poller: handler failed (${describeError(error)}); splitting ${job.records.length} records into ${middle} + ${job.records.length - middle}`);
         queue.splice(0, 1, { records: job.records.slice(0, middle), retries: job.retries, invocations: 0 }, {
           records: job.records.slice(middle),
           retries: job.retries,
@@ -496,27 +584,82 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         continue;
       }
       const delay = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (job.retries - 1));
-      log(`stream-poller: handler failed (${describeError(error)}); retry ${job.retries} of ${job.records.length} record(s) in ${delay} ms`);
+      warn(`stream-poller: handler failed (${describeError(error)}); retry ${job.retries} of ${job.records.length} record(s) in ${delay} ms`);
       await sleep(delay, false);
       if (stopping) return false;
     }
     return true;
   }
 
-  /** One read and at most one batch for a shard; true when it did any work. */
+  /** The tumbling window a record belongs to: by its creation time, never before the window already open. */
+  function windowStartOf(shard: ShardState, pending: PendingRecord): number {
+    const seconds = pending.record.dynamodb?.ApproximateCreationDateTime ?? Math.floor(Date.now() / 1000);
+    return Math.max(Math.floor(seconds / windowSeconds) * windowSeconds, shard.window?.start ?? 0);
+  }
+
+  /** The final invocation of a window; like Lambda, it is retried until it succeeds. False when stopped first. */
+  async function closeWindow(shard: ShardState, early: boolean): Promise<boolean> {
+    const window = shard.window;
+    if (window === null) return true;
+    try {
+      for (let failures = 0; ; ) {
+        try {
+          const response: Partial<DynamoDBStreamStateResponse> | void = await options.handler(windowEvent(shard, window, [], true, early));
+          if (!isPlainObject(response?.state)) throw new StreamPollerError('with a tumbling window the handler must return { state }');
+          break;
+        } catch (error) {
+          failures += 1;
+          failingBatch = { shardId: shard.id, size: 0, failures, error };
+          if (stopping) return false;
+          const delay = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (failures - 1));
+          warn(`stream-poller: final invocation of window ${windowTime(window.start)} failed (${describeError(error)}); retrying in ${delay} ms`);
+          await sleep(delay, false);
+          if (stopping) return false;
+        }
+      }
+    } finally {
+      failingBatch = null;
+    }
+    shard.window = early ? { start: window.start, state: {} } : null;
+    await saveCheckpoint();
+    return true;
+  }
+
+  /** One read and at most one invocation for a shard; true when it did any work. */
   async function pumpShard(shard: ShardState): Promise<boolean> {
     if (shard.ended) return false;
     if (shard.buffer.length < batchSize) await fillBuffer(shard);
     if (stopping) return false;
-    if (shard.buffer.length === 0) {
+    const next = shard.buffer[0];
+    if (shard.window !== null) {
+      const windowOver =
+        next === undefined
+          ? shard.exhausted || Date.now() / 1000 >= shard.window.start + windowSeconds
+          : windowStartOf(shard, next) > shard.window.start;
+      if (windowOver) {
+        await closeWindow(shard, false);
+        return true;
+      }
+    }
+    if (next === undefined) {
       if (!shard.exhausted) return false;
       shard.ended = true;
       log(`stream-poller: shard ${shard.id} read to its end`);
       await saveCheckpoint();
       return true;
     }
-    const batch = shard.buffer.splice(0, batchSize);
-    await deliver(shard, batch);
+    let size = Math.min(batchSize, shard.buffer.length);
+    if (windowSeconds > 0) {
+      const start = windowStartOf(shard, next);
+      shard.window ??= { start, state: {} };
+      size = shard.buffer.slice(0, size).findIndex((pending) => windowStartOf(shard, pending) !== start);
+      if (size < 0) size = Math.min(batchSize, shard.buffer.length);
+    }
+    const batch = shard.buffer.splice(0, size);
+    if (await deliver(shard, batch)) {
+      const window = shard.window;
+      if (window !== null && JSON.stringify(window.state).length > MAX_WINDOW_STATE_BYTES) await closeWindow(shard, true);
+    }
     return true;
   }
 
@@ -577,6 +720,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   }
 
   try {
+    region = await streams.config.region();
     try {
       await initialize();
     } catch (error) {
@@ -621,7 +765,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         const timer = setTimeout(() => {
           drainWaiters.delete(waiter);
           const pending = [...shards.values()].reduce((sum, shard) => sum + shard.buffer.length, 0);
-          const detail = lastError === null ? '' : `; last error: ${describeError(lastError)}`;
+          const failing =
+            failingBatch === null
+              ? ''
+              : `; the handler has failed ${failingBatch.failures} time(s) on ${failingBatch.size} record(s) of shard ${failingBatch.shardId}, last with ${describeError(failingBatch.error)}`;
+          const detail = `${failing}${lastError === null ? '' : `; last poll error: ${describeError(lastError)}`}`;
           reject(new StreamPollerError(`stream not drained within ${timeoutMs} ms (${pending} record(s) read but not yet delivered${detail})`));
         }, timeoutMs);
         drainWaiters.add(waiter);
@@ -672,7 +820,18 @@ function toLambdaAttribute(value: StreamsAttributeValue): AttributeValue {
   if (value.BS !== undefined) return { BS: value.BS.map((item) => Buffer.from(item).toString('base64')) };
   if (value.M !== undefined) return { M: toLambdaImage(value.M) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
+  // DynamoDB Local writes an empty map as `{}` in stream records (where DynamoDB sends `{"M":{}}`);
+  // no other type can come out empty, so `{}` is read as the empty map Lambda would deliver.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new StreamPollerError(`Unknown attribute value type: ${JSON.stringify(value)}`);
+}
+
+function windowTime(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeError(error: unknown): string {
