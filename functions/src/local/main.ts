@@ -10,6 +10,8 @@ the demo page and DynamoDB Local (data kept in --data, so a restart loses nothin
 Environment: PORT, UPSHOT_DATA.`;
 
 async function main(): Promise<void> {
+  // The AWS SDK warns that releases after January 2027 need Node 22; the pinned versions run on Node 20.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },

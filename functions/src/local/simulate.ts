@@ -18,6 +18,8 @@ function bar(done: number, total: number): string {
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK warns that releases after January 2027 need Node 22; the pinned versions run on Node 20.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { values } = parseArgs({
     options: {
       experiment: { type: 'string' },
