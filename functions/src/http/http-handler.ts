@@ -62,6 +62,26 @@ function corsHeaders(route: Route, origin: string | undefined): Record<string, s
   return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'etag', vary: 'Origin' };
 }
 
+/** Deeper documents serve no request and would exhaust the stack of recursive code further on. */
+const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in a JSON text, brackets inside strings ignored. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 92 /* \\ */) index++;
+      else if (char === 34 /* " */) inString = false;
+    } else if (char === 34) inString = true;
+    else if (char === 123 || char === 91) deepest = Math.max(deepest, ++depth);
+    else if (char === 125 || char === 93) depth--;
+  }
+  return deepest;
+}
+
 /** Envelope checks before anything else: content type (415), size (413), JSON syntax (400). */
 const jsonBody = (route: Route): Middleware => ({
   before: async (request: Request) => {
@@ -80,6 +100,9 @@ const jsonBody = (route: Route): Middleware => ({
     if (raw.trim().length === 0) {
       internal(request).json = {};
       return;
+    }
+    if (nestingDepth(raw) > MAX_JSON_DEPTH) {
+      throw new HttpError(400, 'invalid_json', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
     }
     try {
       internal(request).json = JSON.parse(raw);

@@ -129,6 +129,13 @@ describe('management API', () => {
     expect(wrongType.status).toBe(415);
   });
 
+  it('answers 400 for a body nested deeper than 32 levels, however small', async () => {
+    const deep = `{"key":"deep","name":"x","variants":[{"key":"A","weight":1,"payload":{"a":${'['.repeat(5_000)}${']'.repeat(5_000)}}}]}`;
+    const response = await call('POST', '/v1/experiments', { key: admin, raw: deep });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('deeper than 32');
+  });
+
   it('edits a draft and refuses an edit once it runs', async () => {
     const edited = await call('PATCH', '/v1/experiments/hero-offer', { key: admin, body: { hypothesis: 'A percentage sells better.' } });
     expect(edited.status).toBe(200);
