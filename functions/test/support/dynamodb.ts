@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { localClientConfig, type LocalClientConfig } from '../../src/local/dynamodb-local.ts';
+import { ensureTable } from '../../src/store/table.ts';
 
 /** Client configuration for the DynamoDB Local that global-setup started. */
 export function testClientConfig(): LocalClientConfig {
@@ -18,25 +19,11 @@ export async function createTestTable(name = 'test'): Promise<string> {
   return tableName;
 }
 
-/** Creates a table with exactly this name and the shape `createTestTable` uses; waits until it is active. */
+/** Creates a table with exactly this name, the way the local platform does (`ensureTable`). */
 export async function createTable(tableName: string): Promise<void> {
   const client = new DynamoDBClient(testClientConfig());
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    await ensureTable(client, tableName);
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
   } finally {
     client.destroy();
