@@ -24,7 +24,7 @@ export interface SampleSize {
  * Visitors per variant for a two-sided two-proportion test, by the pooled-null formula
  * n = (z₁₋α/₂·√(2p̄q̄) + z_power·√(p₁q₁ + p₂q₂))² / (p₂ − p₁)², p̄ = (p₁ + p₂)/2, q = 1 − p,
  * rounded up — what R's `power.prop.test` solves for (with its default strict = FALSE),
- * e.g. p₁ = 0.05, p₂ = 0.055, power 0.8 → 31234.02 → 31235. Throws a RangeError on
+ * e.g. p₁ = 0.05, p₂ = 0.055, power 0.8 → 31233.44 → 31234 (R power.prop.test). Throws a RangeError on
  * rates outside (0, 1) or a zero effect: those are input errors, not thin data.
  * Reference: Fleiss, Levin & Paik (2003) ch. 4 (without continuity correction);
  * R `stats::power.prop.test`.

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, counterName, primaryGoal } from '../domain/index.ts';
+import { NotFoundError, ValidationError, counterName, primaryGoal, type Experiment } from '../domain/index.ts';
 import type { CounterRow } from '../store/store.ts';
 import type { Deps } from './deps.ts';
 import { getExperiment } from './manage-experiments.ts';
@@ -39,7 +39,12 @@ const read = (counters: Record<string, bigint>, name: string) => counters[name] 
 
 /** The counts of one experiment phase for one goal, summed from the counter items. */
 export async function readResults(deps: Deps, key: string, options: { goal?: string; phase?: number } = {}): Promise<ResultCounts> {
-  const experiment = await getExperiment(deps, key);
+  return readCounts(deps, await getExperiment(deps, key), options);
+}
+
+/** As `readResults`, for a caller that already holds the experiment. */
+export async function readCounts(deps: Deps, experiment: Experiment, options: { goal?: string; phase?: number } = {}): Promise<ResultCounts> {
+  const key = experiment.key;
   const goal = options.goal ?? primaryGoal(experiment).key;
   if (!experiment.goals.some((candidate) => candidate.key === goal)) {
     throw new ValidationError(`Experiment "${key}" has no goal "${goal}".`, { goals: experiment.goals.map((candidate) => candidate.key) });
@@ -49,7 +54,8 @@ export async function readResults(deps: Deps, key: string, options: { goal?: str
     throw new NotFoundError(experiment.phase === 0 ? `Experiment "${key}" has not been launched yet.` : `Experiment "${key}" has phases 1 to ${experiment.phase}.`);
   }
   const rows = await deps.store.readCounters(key, phase);
-  const phaseWeights = new Map(experiment.phases.find((candidate) => candidate.phase === phase)?.variants.map((variant) => [variant.key, variant.weight]));
+  const phaseRecord = experiment.phases.find((candidate) => candidate.phase === phase);
+  const phaseWeights = new Map((phaseRecord?.variants ?? experiment.variants).map((variant) => [variant.key, variant.weight]));
 
   const totals = new Map<string, Record<string, bigint>>();
   for (const row of rows) {
@@ -57,7 +63,8 @@ export async function readResults(deps: Deps, key: string, options: { goal?: str
     for (const [name, value] of Object.entries(row.counters)) total[name] = (total[name] ?? 0n) + value;
     totals.set(row.variant, total);
   }
-  const variantKeys = [...new Set([...(phaseWeights.keys() ?? []), ...experiment.variants.map((variant) => variant.key), ...totals.keys()])];
+  // The phase's own variants with its weights; a variant with counts outside them (none in practice) weighs 0.
+  const variantKeys = [...new Set([...phaseWeights.keys(), ...totals.keys()])];
   const variants = variantKeys.map((variantKey): VariantCounts => {
     const counters = totals.get(variantKey) ?? {};
     const definition = experiment.variants.find((variant) => variant.key === variantKey);
@@ -65,7 +72,7 @@ export async function readResults(deps: Deps, key: string, options: { goal?: str
     return {
       key: variantKey,
       control: definition?.control ?? false,
-      weight: phaseWeights.get(variantKey) ?? definition?.weight ?? 0,
+      weight: phaseWeights.get(variantKey) ?? 0,
       visitors: Number(read(counters, counterName.visitors)),
       conversions: Number(read(counters, counterName.converters(goal))),
       revenue: Number(read(counters, counterName.revenue(goal))),

@@ -2,7 +2,7 @@ import { ValidationError, type Experiment } from '../domain/index.ts';
 import { summarize, wilsonInterval, type CumulativeCount, type Interval, type ResultSummary, type VariantStats, type VariantSummary } from '../stats/index.ts';
 import type { Deps } from './deps.ts';
 import { getExperiment } from './manage-experiments.ts';
-import { readResults, type DailyCounts, type ResultCounts, type VariantCounts } from './read-results.ts';
+import { readCounts, type DailyCounts, type ResultCounts, type VariantCounts } from './read-results.ts';
 
 /**
  * One variant's row: the counts (revenue and revenueSquares stay in minor units, as the
@@ -56,13 +56,13 @@ export async function summarizeResults(deps: Deps, key: string, options: Summari
   if (visitorsPerMonth !== undefined && !(Number.isFinite(visitorsPerMonth) && visitorsPerMonth >= 0 && visitorsPerMonth <= 1e12)) {
     throw new ValidationError('visitorsPerMonth must be a number from 0 to 1e12.', { visitorsPerMonth });
   }
-  const counts = await readResults(deps, key, { goal: options.goal, phase: options.phase });
   const experiment = await getExperiment(deps, key);
+  const counts = await readCounts(deps, experiment, { goal: options.goal, phase: options.phase });
 
   const digits = minorUnitDigits(counts.currency);
   const scale = 10 ** digits;
   const phase = experiment.phases.find((candidate) => candidate.phase === counts.phase);
-  const rows = variantsOfPhase(counts.variants, phase?.variants.map((variant) => variant.key));
+  const rows = counts.variants;
   const days = [...new Set(counts.daily.map((row) => row.day))].sort();
   const cumulative = cumulativeCounts(rows, counts.daily, days);
 
@@ -129,18 +129,6 @@ export function minorUnitDigits(currency: string): number {
   } catch {
     return 2;
   }
-}
-
-/**
- * The variants that took part in the phase. The counts also list variants of the current
- * definition that a past phase did not have; with no visitors and the definition's
- * weight they would fake a sample ratio mismatch and keep the decision collecting.
- */
-function variantsOfPhase(rows: VariantCounts[], phaseVariants: string[] | undefined): VariantCounts[] {
-  if (phaseVariants === undefined) return rows;
-  return rows
-    .filter((row) => phaseVariants.includes(row.key) || row.visitors > 0)
-    .map((row) => (phaseVariants.includes(row.key) ? row : { ...row, weight: 0 }));
 }
 
 /** Per variant, its cumulative counts at the end of each day, aligned with `days`. */
