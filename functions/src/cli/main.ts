@@ -1,4 +1,5 @@
 import { analyzeCommand } from './analyze-command.ts';
+import { keysCommand } from './keys.ts';
 import { FailureError, UsageError } from './cli-error.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan-command.ts';
@@ -33,9 +34,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout.write(mainUsage);
     return 0;
   }
+  // keys reports its own errors and exit status.
+  if (name === 'keys') return keysCommand(args, io);
   const command = commands[name];
   if (command === undefined) {
-    io.stderr.write(`upshot: unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}; see upshot --help.\n`);
+    io.stderr.write(`upshot: unknown command "${name}". Commands: ${[...Object.keys(commands), 'keys'].join(', ')}; see upshot --help.\n`);
     return 2;
   }
   try {

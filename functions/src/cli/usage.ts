@@ -8,6 +8,7 @@ Usage:
                  [--alpha <a>] [--format json|md|csv]
   upshot plan --baseline <rate> --mde <relative> [--alpha 0.05] [--power 0.8]
               [--visitors-per-day <n>] [--variants 2] [--format text|json]
+  upshot keys create --role admin|analyst|sdk --table <name> [--region <r>] [...]
   upshot <command> --help
 
 Commands:
@@ -16,6 +17,7 @@ Commands:
             beat the control, revenue, ROMI and a plain-language decision.
   results   Fetch a running experiment's summary from an Upshot API.
   plan      Visitors per variant (and days) needed to detect a relative effect.
+  keys      Create the first admin key (or any key) directly in a deployed table.
 
 Exit status: 0 done; 2 bad usage or input (also when the API refuses the request);
 1 anything else (the API unreachable or failing).
