@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { buildDashboard } from '../../../dashboard/scripts/build.ts';
 import type { StaticMount } from './http-server.ts';
 
 /**
@@ -23,10 +24,10 @@ export async function buildAssets(root: string): Promise<StaticMount[]> {
   const demoDir = join(root, 'sdk/demo');
   if (existsSync(demoDir)) mounts.push({ prefix: '/demo/', dir: demoDir });
 
-  const dashboardEntry = join(root, 'dashboard/src/main.tsx');
-  if (existsSync(dashboardEntry)) {
+  if (existsSync(join(root, 'dashboard/src/main.tsx'))) {
+    // The dashboard owns its esbuild options (code splitting, Preact JSX, CSS); the static build uses the same ones.
     const outdir = join(root, 'dashboard/dist');
-    await build({ entryPoints: [dashboardEntry], outdir, bundle: true, minify: true, format: 'esm', target: 'es2020', sourcemap: true, logLevel: 'error', jsx: 'automatic' });
+    await buildDashboard({ outdir });
     mounts[0] = { prefix: '/', dir: join(root, 'dashboard/public'), fallback: 'index.html' };
     mounts.push({ prefix: '/app/', dir: outdir });
   }
