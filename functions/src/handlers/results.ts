@@ -9,6 +9,8 @@ const query = z.object({
   goal: keySchema.optional(),
   phase: z.coerce.number().int().min(1).optional(),
   alpha: z.coerce.number().gt(0).lt(1).optional(),
+  /** Visitors a month at full rollout, for the projected monthly profit. */
+  visitorsPerMonth: z.coerce.number().min(0).max(1e12).optional(),
   format: z.enum(['json', 'csv', 'md']).default('json'),
 });
 

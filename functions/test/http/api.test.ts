@@ -234,6 +234,14 @@ describe('public API', () => {
     expect(counts[variant].revenueSquares).toBe(6_250_000);
     expect(response.body.daily.length).toBeGreaterThan(0);
   });
+
+  it('projects the monthly profit for ?visitorsPerMonth= and refuses a negative one', async () => {
+    const projected = await call('GET', '/v1/experiments/hero-offer/results?visitorsPerMonth=10000', { key: analyst });
+    expect(projected.status).toBe(200);
+    expect(projected.body.settings.visitorsPerMonth).toBe(10_000);
+    const refused = await call('GET', '/v1/experiments/hero-offer/results?visitorsPerMonth=-1', { key: analyst });
+    expect(refused.status).toBe(400);
+  });
 });
 
 describe('key management', () => {
