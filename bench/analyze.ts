@@ -11,25 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { analyze } from '../functions/src/cli/analyze.ts';
+import { seededRandom } from '../functions/src/local/seeded-random.ts';
 
 const EXPERIMENTS = Number(process.argv[2] ?? 10_000);
 const TARGET_SECONDS = 2;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** mulberry32: a small seeded generator, so every run analyzes the same experiments. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function experiments(count: number): string {
-  const next = random(20240601);
+  const next = seededRandom(20240601);
   const between = (low: number, high: number) => low + (high - low) * next();
   const lines: string[] = [];
   for (let index = 0; index < count; index++) {

@@ -1,5 +1,6 @@
 import { assign } from '@upshot/sdk/assign';
 import type { ExperimentConfig } from '@upshot/sdk/config';
+import { seededRandom } from './seeded-random.ts';
 
 /** What the simulator sent, deduplicated the way the platform must count it (DESIGN §5). */
 export interface GroundTruth {
@@ -40,18 +41,6 @@ export interface SimulationOptions {
 }
 
 type Event = Record<string, unknown>;
-
-/** A small seeded PRNG (mulberry32) so a run can be repeated exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function uuid(next: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
@@ -120,7 +109,7 @@ async function sendWithRetry(url: string, body: string, retryForMs: number, onRe
  */
 export async function simulate(options: SimulationOptions): Promise<GroundTruth> {
   const config = await fetchConfig(options);
-  const next = random(options.seed ?? Date.now());
+  const next = seededRandom(options.seed ?? Date.now());
   const baseline = options.baseline ?? 0.05;
   const goal = config.goals.find((candidate) => candidate.primary) ?? config.goals[0]!;
   const control = config.variants.find((variant) => variant.control)?.key ?? config.variants[0]!.key;
