@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   console.log(`Upshot is running at ${platform.url}`);
   console.log(`  API health:  ${platform.url}/v1/health`);
   console.log(`  Dashboard:   ${platform.url}/`);
-  console.log(`  Demo page:   ${platform.url}/demo/`);
+  console.log(`  Demo page:   ${platform.url}/demo/?key=${platform.keys.sdkKey}`);
   console.log(`  SDK bundle:  ${platform.url}/sdk/upshot.js`);
   console.log(`Admin key: ${platform.keys.adminKey}`);
   console.log(`SDK key: ${platform.keys.sdkKey}`);
