@@ -1,5 +1,4 @@
 import { analyzeCommand } from './analyze-command.ts';
-import { keysCommand } from './keys.ts';
 import { FailureError, UsageError } from './cli-error.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan-command.ts';
@@ -34,8 +33,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout.write(mainUsage);
     return 0;
   }
-  // keys reports its own errors and exit status.
-  if (name === 'keys') return keysCommand(args, io);
+  // keys reports its own errors and exit status. Loaded on demand: it brings in the AWS SDK,
+  // which the other commands do not need to parse at start-up.
+  if (name === 'keys') return (await import('./keys.ts')).keysCommand(args, io);
   const command = commands[name];
   if (command === undefined) {
     io.stderr.write(`upshot: unknown command "${name}". Commands: ${[...Object.keys(commands), 'keys'].join(', ')}; see upshot --help.\n`);
