@@ -29,6 +29,13 @@ export class ValidationError extends UpshotError {
   }
 }
 
+/** A zod failure as a ValidationError: the first problem in the message, every one in `details.issues`. */
+export function validationError(where: string, zodIssues: readonly { path: readonly PropertyKey[]; message: string }[]): ValidationError {
+  const issues = zodIssues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const first = issues[0];
+  return new ValidationError(`Invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`, { issues });
+}
+
 export class NotFoundError extends UpshotError {
   constructor(message: string) {
     super('not_found', message);

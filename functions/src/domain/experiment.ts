@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ExperimentConfig } from '@upshot/sdk/config';
+import { validationError } from './errors.ts';
 
 /** Experiment, variant, goal and stage keys: short, URL- and key-safe. */
 export const keySchema = z
@@ -162,7 +163,9 @@ export interface Experiment extends NewExperiment {
 
 /** Validates a complete definition after a patch or a phase change, with the same messages as on create. */
 export function parseDefinition(key: string, definition: unknown): NewExperiment {
-  return newExperimentSchema.parse({ ...(definition as object), key });
+  const parsed = newExperimentSchema.safeParse({ ...(definition as object), key });
+  if (!parsed.success) throw validationError('experiment', parsed.error.issues);
+  return parsed.data;
 }
 
 export function primaryGoal(experiment: Pick<Experiment, 'goals'>): Goal {

@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, type ZodType } from 'zod';
-import { ValidationError, type ApiKeyRecord, type SdkKeyRecord } from '../domain/index.ts';
+import { validationError, type ApiKeyRecord, type SdkKeyRecord } from '../domain/index.ts';
 import { routeByName, type Route, type RouteName } from '../routes.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { authenticate, authorizeSdk } from '../use-cases/manage-keys.ts';
@@ -107,7 +107,9 @@ const jsonBody = (route: Route): Middleware => ({
     try {
       internal(request).json = JSON.parse(raw);
     } catch (error) {
-      throw new HttpError(400, 'invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
+      // V8's message quotes the body around the fault; say only where it is, never what it says.
+      const position = /position (\d+)/.exec((error as Error).message)?.[1];
+      throw new HttpError(400, 'invalid_json', `The body is not valid JSON${position ? ` (at character ${position})` : ''}.`);
     }
   },
 });
@@ -131,9 +133,7 @@ function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: 
   if (!schema) return value as z.output<T>;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  const first = issues[0];
-  throw new ValidationError(`Invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`, { issues });
+  throw validationError(where, parsed.error.issues);
 }
 
 /**

@@ -25,9 +25,10 @@ export function eventDigest(id: string): string {
   return createHash('sha256').update(id).digest('base64url').slice(0, 12);
 }
 
+/** Names no visitor: the message reaches the logs. */
 export class WriteContentionError extends Error {
-  constructor(visitorKey: string) {
-    super(`Visitor state ${visitorKey} kept changing under concurrent writes; retry the request.`);
+  constructor() {
+    super('A visitor state kept changing under concurrent writes; retry the request.');
   }
 }
 
@@ -85,7 +86,7 @@ export async function recordEvents(deps: Deps, events: unknown[]): Promise<Inges
           for (const [index, outcome] of applied.outcomes) outcomes.set(index, outcome);
           return;
         }
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteContentionError(visitorKeyString(group.key));
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteContentionError();
         current = (await deps.store.getVisitorStates([group.key])).get(visitorKeyString(group.key)) ?? null;
       }
     });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
-import { IllegalTransitionError } from '../../src/domain/errors.ts';
+import { IllegalTransitionError, ValidationError } from '../../src/domain/errors.ts';
 import { newExperimentSchema, phaseChangeSchema, type Experiment, type ExperimentStatus } from '../../src/domain/experiment.ts';
 import { allowedActions, draftExperiment, dropUndefined, transition, type LifecycleAction } from '../../src/domain/lifecycle.ts';
 
@@ -335,21 +334,21 @@ describe('transition', () => {
       expect(next.variants.map((variant) => variant.control)).toEqual([true, false]);
     });
 
-    it('refuses weights that do not add up to 1 with a ZodError', () => {
+    it('refuses weights that do not add up to 1 with a ValidationError naming the problem', () => {
       const change = {
         variants: [
           { key: 'A', weight: 0.5, control: true, payload: {} },
           { key: 'B', weight: 0.6, control: false, payload: {} },
         ],
       };
-      expect(() => transition(running(), 'phase', change, { now: later, newSeed: seeds('seed-two') })).toThrow(ZodError);
+      expect(() => transition(running(), 'phase', change, { now: later, newSeed: seeds('seed-two') })).toThrow(ValidationError);
       expect(() => transition(running(), 'phase', change, { now: later, newSeed: seeds('seed-two') })).toThrow(
-        'Variant weights must add up to 1 (they add up to 1.1).',
+        'Invalid experiment: variants: Variant weights must add up to 1 (they add up to 1.1).',
       );
     });
 
-    it('refuses a coverage above 1 with a ZodError', () => {
-      expect(() => transition(running(), 'phase', { coverage: 1.5 }, { now: later, newSeed: seeds('seed-two') })).toThrow(ZodError);
+    it('refuses a coverage above 1 with a ValidationError', () => {
+      expect(() => transition(running(), 'phase', { coverage: 1.5 }, { now: later, newSeed: seeds('seed-two') })).toThrow(ValidationError);
     });
 
     it('refuses new variants that drop a variant named in the costs', () => {
@@ -365,10 +364,10 @@ describe('transition', () => {
       } catch (error) {
         thrown = error;
       }
-      expect(thrown).toBeInstanceOf(ZodError);
-      expect((thrown as ZodError).issues.map((issue) => [issue.path, issue.message])).toEqual([
-        [['costs', 'B'], 'Costs name variant "B", which the experiment does not have.'],
-      ]);
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect((thrown as ValidationError).details).toEqual({
+        issues: [{ path: 'costs.B', message: 'Costs name variant "B", which the experiment does not have.' }],
+      });
     });
 
     it('keeps a running experiment running', () => {
