@@ -75,7 +75,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         const { visitors } = await deps.store.rebuildCounters();
         log(`Rebuilt counters from ${visitors} visitor states.`);
       },
-      log: (line) => (/fail|error|reset|trim/i.test(line) ? logger.warn(line) : undefined),
+      log: (line) => (/fail|error|reset|trimmed/i.test(line) ? logger.warn(line) : undefined),
     });
 
     const handlers = Object.fromEntries(
