@@ -33,7 +33,7 @@ import {
   UpdateCommand,
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, contribution, type ApiKeyRecord, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
+import { ConflictError, addDeltas, contribution, type ApiKeyRecord, type CounterDelta, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
 import { visitorKeyString, type CounterRow, type CounterUpdate, type Store, type VisitorKey } from './store.ts';
 
 const EXPERIMENT_PARTITION = 'EXP';
@@ -162,13 +162,13 @@ export class DynamoDbStore implements Store {
     while (records.length > 0) {
       const first = padSequence(records[0]!.sequenceNumber);
       const last = padSequence(records[records.length - 1]!.sequenceNumber);
-      const total = new Map<string, bigint>();
-      for (const { delta } of records) for (const [name, value] of Object.entries(delta)) total.set(name, (total.get(name) ?? 0n) + value);
+      const total: CounterDelta = {};
+      for (const { delta } of records) addDeltas(total, delta);
 
       const names: Record<string, string> = { '#seq': 'seq', '#variant': 'variant', '#day': 'day' };
       const values: Record<string, NativeAttributeValue> = { ':first': first, ':last': last, ':variant': update.variant, ':day': update.day };
       const additions: string[] = [];
-      [...total].forEach(([name, value], index) => {
+      Object.entries(total).forEach(([name, value], index) => {
         if (value === 0n) return;
         names[`#c${index}`] = name;
         values[`:c${index}`] = value;
@@ -198,22 +198,17 @@ export class DynamoDbStore implements Store {
 
   async rebuildCounters(): Promise<{ visitors: number }> {
     const [visitors, counters] = await Promise.all([this.#scanPrefix('VIS#'), this.#scanPrefix('AGG#')]);
-    for (let index = 0; index < counters.length; index += 25) {
-      await this.#batchWrite(counters.slice(index, index + 25).map((item) => ({ DeleteRequest: { Key: { pk: item['pk'], sk: item['sk'] } } })));
-    }
-    const rebuilt = new Map<string, Record<string, NativeAttributeValue>>();
-    for (const item of visitors) {
-      const state = parseVisitorState(item);
+    await this.#batchWrite(counters.map((item) => ({ DeleteRequest: { Key: { pk: item['pk'], sk: item['sk'] } } })));
+    const rebuilt = new Map<string, { item: Record<string, NativeAttributeValue>; counters: CounterDelta }>();
+    for (const raw of visitors) {
+      const state = parseVisitorState(raw);
       const pk = counterPk(state.experiment, state.phase);
       const sk = `${state.variant}#${state.day}#rebuild`;
-      const counter = rebuilt.get(`${pk}|${sk}`) ?? { pk, sk, variant: state.variant, day: state.day, seq: '0' };
-      for (const [name, value] of Object.entries(contribution(state))) counter[name] = ((counter[name] as bigint | undefined) ?? 0n) + value;
-      rebuilt.set(`${pk}|${sk}`, counter);
+      const entry = rebuilt.get(`${pk}|${sk}`) ?? { item: { pk, sk, variant: state.variant, day: state.day, seq: '0' }, counters: {} };
+      addDeltas(entry.counters, contribution(state));
+      rebuilt.set(`${pk}|${sk}`, entry);
     }
-    const items = [...rebuilt.values()];
-    for (let index = 0; index < items.length; index += 25) {
-      await this.#batchWrite(items.slice(index, index + 25).map((Item) => ({ PutRequest: { Item } })));
-    }
+    await this.#batchWrite([...rebuilt.values()].map(({ item, counters: sums }) => ({ PutRequest: { Item: { ...item, ...sums } } })));
     return { visitors: visitors.length };
   }
 
@@ -306,12 +301,15 @@ export class DynamoDbStore implements Store {
     return items;
   }
 
+  /** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed. */
   async #batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const { UnprocessedItems } = await this.#documents.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
-      pending = UnprocessedItems?.[this.#table] ?? [];
-      if (pending.length > 0) await backoff(attempt);
+    for (let index = 0; index < requests.length; index += 25) {
+      let pending = requests.slice(index, index + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const { UnprocessedItems } = await this.#documents.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
+        pending = UnprocessedItems?.[this.#table] ?? [];
+        if (pending.length > 0) await backoff(attempt);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash } from '@upshot/sdk/assign';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { addDeltas, counterDelta, type VisitorState } from '../domain/index.ts';
+import { counterDelta, type VisitorState } from '../domain/index.ts';
 import { parseVisitorState } from '../store/dynamodb-store.ts';
 import type { CounterUpdate, Store } from '../store/store.ts';
 
@@ -60,7 +60,7 @@ export async function aggregateStream(store: Store, batch: StreamBatch): Promise
     const shard = shardToken(batch.shardId);
     const itemKey = `${after.experiment}#${after.phase}#${after.variant}#${after.day}`;
     const update = updates.get(itemKey) ?? { experiment: after.experiment, phase: after.phase, variant: after.variant, day: after.day, shard, records: [] };
-    update.records.push({ sequenceNumber: change.SequenceNumber, delta: addDeltas({}, delta) });
+    update.records.push({ sequenceNumber: change.SequenceNumber, delta });
     updates.set(itemKey, update);
   }
 

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { chooseVariant, isIncluded } from '@upshot/sdk/assign';
+import type { ExperimentConfig } from '@upshot/sdk/config';
 import {
   applyEvents,
   checkEvent,
   toExperimentConfig,
   trackedEventSchema,
   type EventCheckContext,
+  type Experiment,
   type EventOutcome,
   type IngestResult,
   type PendingEvent,
@@ -32,11 +34,20 @@ export class WriteContentionError extends Error {
   }
 }
 
-const checkContext = (now: number): EventCheckContext => ({
-  now,
-  assignedVariant: (experiment, visitor) => chooseVariant(toExperimentConfig(experiment), visitor),
-  isIncluded: (experiment, visitor) => isIncluded(toExperimentConfig(experiment), visitor),
-});
+/** The event checks' view of assignment; each experiment's config is built once per request, not per event. */
+function checkContext(now: number): EventCheckContext {
+  const configs = new Map<Experiment, ExperimentConfig>();
+  const configOf = (experiment: Experiment) => {
+    let config = configs.get(experiment);
+    if (!config) configs.set(experiment, (config = toExperimentConfig(experiment)));
+    return config;
+  };
+  return {
+    now,
+    assignedVariant: (experiment, visitor) => chooseVariant(configOf(experiment), visitor),
+    isIncluded: (experiment, visitor) => isIncluded(configOf(experiment), visitor),
+  };
+}
 
 /**
  * Records a batch of events exactly once. Each event is parsed and checked on its own; the
