@@ -1,4 +1,6 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteName } from '../routes.ts';
+import type { Deps } from '../use-cases/deps.ts';
 import { makeHandler as apiKeysCreate } from './api-keys-create.ts';
 import { makeHandler as apiKeysList } from './api-keys-list.ts';
 import { makeHandler as apiKeysRevoke } from './api-keys-revoke.ts';
@@ -35,3 +37,15 @@ export const handlerFactories = {
   'api-keys-create': apiKeysCreate,
   'api-keys-revoke': apiKeysRevoke,
 } satisfies Record<RouteName, unknown>;
+
+export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Every route's handler, built with the deps each route should use (one set for all, or per route). */
+export function routeHandlers(depsFor: Deps | ((route: RouteName) => Deps)): Record<RouteName, RouteHandler> {
+  return Object.fromEntries(
+    Object.entries(handlerFactories).map(([name, makeHandler]) => [
+      name,
+      makeHandler(typeof depsFor === 'function' ? depsFor(name as RouteName) : depsFor),
+    ]),
+  ) as unknown as Record<RouteName, RouteHandler>;
+}

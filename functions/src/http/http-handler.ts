@@ -37,15 +37,16 @@ interface HandlerSpec<Body extends ZodType, Query extends ZodType, Params extend
 }
 
 /** What the shared middlewares learn about a request, handed to the route on the Lambda context. */
-type Internal = { apiKey?: ApiKeyRecord; sdkKey?: SdkKeyRecord; json?: unknown; origin?: string };
+type Internal = { apiKey?: ApiKeyRecord; sdkKey?: SdkKeyRecord; json?: unknown; origin?: string; headers?: Record<string, string | undefined> };
 type HttpContext = Context & { upshot?: Internal };
 type Request = middy.Request<HttpEvent, HttpResponse, Error, HttpContext>;
 type Middleware = MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext>;
 
 const internal = (request: Request): Internal => (request.context.upshot ??= {});
 
-const lowerCaseHeaders = (headers: HttpEvent['headers']) =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+/** The request's headers with lower-case names, computed once per request. */
+const headersOf = (event: HttpEvent, known: Internal) =>
+  (known.headers ??= Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])));
 
 /** Turns every error into the one JSON body; 5xx details stay in the log, never in the response. */
 const jsonErrors = (route: Route): Middleware => ({
@@ -92,7 +93,7 @@ const jsonBody = (route: Route): Middleware => ({
     if (Buffer.byteLength(raw) > limit) {
       throw new HttpError(413, 'payload_too_large', `The request body may be at most ${limit} bytes.`);
     }
-    const contentType = (lowerCaseHeaders(event.headers)['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = (headersOf(event, internal(request))['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const allowed = route.contentTypes ?? ['application/json'];
     if (raw.length > 0 && !allowed.includes(contentType)) {
       throw new HttpError(415, 'unsupported_media_type', `Send the body as ${allowed.join(' or ')}.`, { contentType: contentType || null });
@@ -116,7 +117,7 @@ const jsonBody = (route: Route): Middleware => ({
 
 const access = (route: Route, deps: () => Deps): Middleware => ({
   before: async (request: Request) => {
-    const headers = lowerCaseHeaders(request.event.headers);
+    const headers = headersOf(request.event, internal(request));
     if (route.access === 'sdk') {
       const origin = headers['origin'];
       internal(request).sdkKey = await authorizeSdk(deps(), request.event.queryStringParameters?.['key'], origin);
@@ -158,7 +159,7 @@ export function defineHandler<Body extends ZodType = ZodType<unknown>, Query ext
           body: parse(spec.body, known.json, 'body'),
           query: parse(spec.query, event.queryStringParameters ?? {}, 'query'),
           params: parse(spec.params, event.pathParameters ?? {}, 'path'),
-          headers: lowerCaseHeaders(event.headers),
+          headers: headersOf(event, known),
           apiKey: known.apiKey,
           sdkKey: known.sdkKey,
         });

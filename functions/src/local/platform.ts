@@ -2,19 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { buildDeps } from '../composition.ts';
-import { handlerFactories } from '../handlers/index.ts';
+import { routeHandlers } from '../handlers/index.ts';
 import { logger } from '../http/logger.ts';
-import type { RouteName } from '../routes.ts';
 import { ensureTable } from '../store/table.ts';
-import { aggregateStream, type StreamBatch } from '../use-cases/aggregate-stream.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { buildAssets } from './assets.ts';
 import { ensureDemoExperiment, ensureLocalKeys, type LocalKeys } from './bootstrap.ts';
 import { localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalServer } from './http-server.ts';
-import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { startAggregatorPoller } from './aggregator-poller.ts';
+import type { StreamPoller } from './stream-poller.ts';
 
 export const TABLE_NAME = 'upshot';
 export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
@@ -61,15 +59,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const demoSeeded = options.demo === false ? false : await ensureDemoExperiment(deps);
     if (demoSeeded) log('Seeded and launched the demo experiment "hero-offer".');
 
-    const poller = await startStreamPoller({
+    const poller = await startAggregatorPoller({
+      store: deps.store,
       clientConfig,
       tableName: TABLE_NAME,
-      handler: (event: DynamoDBStreamEvent) => aggregateStream(deps.store, event as unknown as StreamBatch),
       checkpointFile: join(dataDir, 'stream-checkpoint.json'),
       failureFile: join(dataDir, 'stream-failures.jsonl'),
       maximumRetryAttempts: -1,
-      // Lambda names the shard only in tumbling-window invocations; the aggregator's watermarks need it.
-      tumblingWindowInSeconds: 60,
       onStreamReset: async () => {
         log('The stream cannot resume from its checkpoint; rebuilding counters from visitor states…');
         const { visitors } = await deps.store.rebuildCounters();
@@ -78,10 +74,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log: (line) => (/fail|error|reset|trimmed/i.test(line) ? logger.warn(line) : undefined),
     });
 
-    const handlers = Object.fromEntries(
-      Object.entries(handlerFactories).map(([name, makeHandler]) => [name, makeHandler(deps)]),
-    ) as unknown as Record<RouteName, Parameters<typeof createLocalServer>[0]['handlers'][RouteName]>;
-    const server = createLocalServer({ handlers, mounts: await buildAssets(REPOSITORY_ROOT) });
+    const server = createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT) });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
       server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolveListen());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchPath, routeByName, type RouteName } from '../../src/routes.ts';
-import { offerExperiment } from '../reliability/support/in-process-platform.ts';
+import { offerExperiment } from '../support/in-process-platform.ts';
 import { send, type RawRequest, type RawResponse } from '../reliability/support/http-client.ts';
 import { changedItems } from '../reliability/support/table-snapshot.ts';
 import { expectWellFormed } from './support/checks.ts';

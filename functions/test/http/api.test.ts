@@ -1,37 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { chooseVariant } from '@upshot/sdk/assign';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../src/composition.ts';
 import { toExperimentConfig } from '../../src/domain/index.ts';
-import { handlerFactories } from '../../src/handlers/index.ts';
-import { createLocalServer } from '../../src/local/http-server.ts';
-import { startStreamPoller, type StreamPoller } from '../../src/local/stream-poller.ts';
-import { aggregateStream, type StreamBatch } from '../../src/use-cases/aggregate-stream.ts';
+import type { StreamPoller } from '../../src/local/stream-poller.ts';
 import type { Deps } from '../../src/use-cases/deps.ts';
-import { createApiKey, createSdkKey } from '../../src/use-cases/manage-keys.ts';
-import { createTestTable, testClientConfig } from '../support/dynamodb.ts';
+import { offerExperiment as issueDocument, startInProcessPlatform, type InProcessPlatform } from '../support/in-process-platform.ts';
 
-const issueDocument = {
-  key: 'hero-offer',
-  name: 'Hero offer',
-  variants: [
-    { key: 'A', weight: 0.5, control: true, payload: { headline: 'Save today' } },
-    { key: 'B', weight: 0.5, payload: { headline: '10% off your first order' } },
-  ],
-  coverage: 1,
-  goals: [{ key: 'purchase', primary: true, revenue: true }],
-  stages: ['cart', 'checkout'],
-  costs: { B: { fixed: 500, perVisitor: 0, perConversion: 2, revenueShare: 0.1 } },
-  margin: 0.4,
-  currency: 'EUR',
-};
-
-let server: Server;
+let platform: InProcessPlatform;
 let poller: StreamPoller;
-let client: DynamoDBClient;
 let deps: Deps;
 let base: string;
 let admin: string;
@@ -39,29 +14,14 @@ let analyst: string;
 let sdk: string;
 
 beforeAll(async () => {
-  const tableName = await createTestTable('api');
-  client = new DynamoDBClient(testClientConfig());
-  deps = buildDeps({ client, tableName, configCacheSeconds: 0 });
-  admin = (await createApiKey(deps, { label: 'test admin', role: 'admin' })).key;
-  analyst = (await createApiKey(deps, { label: 'test analyst', role: 'analyst' })).key;
-  sdk = (await createSdkKey(deps, { label: 'test site', origins: ['https://shop.example.com'] })).key;
-  const handlers = Object.fromEntries(Object.entries(handlerFactories).map(([name, make]) => [name, make(deps)]));
-  server = createLocalServer({ handlers: handlers as never });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  poller = await startStreamPoller({
-    clientConfig: testClientConfig(),
-    tableName,
-    handler: (event: DynamoDBStreamEvent) => aggregateStream(deps.store, event as unknown as StreamBatch),
-    pollIntervalMs: 50,
-    tumblingWindowInSeconds: 60,
-  });
+  platform = await startInProcessPlatform({ name: 'api', poller: true });
+  ({ deps, base } = platform);
+  poller = platform.poller!;
+  ({ admin, analyst, sdk } = platform.keys);
 });
 
 afterAll(async () => {
-  await poller?.stop();
-  await new Promise((resolve) => server?.close(resolve));
-  client?.destroy();
+  await platform?.stop();
 });
 
 const call = async (method: string, path: string, options: { key?: string; body?: unknown; raw?: string; contentType?: string; origin?: string } = {}) => {

@@ -7,7 +7,7 @@ import { expectedRows, settledRows } from '../e2e/platform-process.ts';
 import { testClientConfig } from '../support/dynamodb.ts';
 import { captureConsole, type ConsoleCapture } from './support/console-capture.ts';
 import { faultKinds, injectFaults, type FaultInjector } from './support/dynamodb-faults.ts';
-import { launchExperiment, offerExperiment, startInProcessPlatform, type InProcessPlatform } from './support/in-process-platform.ts';
+import { launchExperiment, offerExperiment, startInProcessPlatform, type InProcessPlatform } from '../support/in-process-platform.ts';
 
 let platform: InProcessPlatform | undefined;
 let output: ConsoleCapture;

@@ -6,7 +6,7 @@ import { toExperimentConfig, type Experiment } from '../../src/domain/index.ts';
 import { routes, type RouteName } from '../../src/routes.ts';
 import { testClientConfig } from '../support/dynamodb.ts';
 import { send, type RawRequest, type RawResponse } from '../reliability/support/http-client.ts';
-import { launchExperiment, offerExperiment, startInProcessPlatform, type InProcessPlatform } from '../reliability/support/in-process-platform.ts';
+import { launchExperiment, offerExperiment, startInProcessPlatform, type InProcessPlatform } from '../support/in-process-platform.ts';
 import { snapshotTable } from '../reliability/support/table-snapshot.ts';
 
 let platform: InProcessPlatform;

@@ -6,7 +6,7 @@ import { testClientConfig } from '../support/dynamodb.ts';
 import { captureConsole, type ConsoleCapture } from '../reliability/support/console-capture.ts';
 import { injectFaults, type FaultInjector } from '../reliability/support/dynamodb-faults.ts';
 import { send, type RawResponse } from '../reliability/support/http-client.ts';
-import { launchExperiment, startInProcessPlatform, type InProcessPlatform } from '../reliability/support/in-process-platform.ts';
+import { launchExperiment, startInProcessPlatform, type InProcessPlatform } from '../support/in-process-platform.ts';
 
 let platform: InProcessPlatform;
 let experiment: Experiment;

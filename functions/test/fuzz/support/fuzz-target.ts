@@ -9,7 +9,7 @@ import type { Deps } from '../../../src/use-cases/deps.ts';
 import { changeLifecycle, createExperiment } from '../../../src/use-cases/manage-experiments.ts';
 import { createApiKey, createSdkKey, revokeApiKey, revokeSdkKey } from '../../../src/use-cases/manage-keys.ts';
 import { createTestTable, testClientConfig } from '../../support/dynamodb.ts';
-import { offerExperiment } from '../../reliability/support/in-process-platform.ts';
+import { offerExperiment } from '../../support/in-process-platform.ts';
 import { countWrites, snapshotTable } from '../../reliability/support/table-snapshot.ts';
 
 export interface FuzzKeys {

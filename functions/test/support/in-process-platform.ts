@@ -4,18 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { buildDeps } from '../../../src/composition.ts';
-import { newExperimentSchema, type Experiment } from '../../../src/domain/index.ts';
-import { handlerFactories } from '../../../src/handlers/index.ts';
-import { createLocalServer } from '../../../src/local/http-server.ts';
-import { startStreamPoller, type StreamPoller, type StreamPollerOptions } from '../../../src/local/stream-poller.ts';
-import type { RouteName } from '../../../src/routes.ts';
-import { aggregateStream, type StreamBatch } from '../../../src/use-cases/aggregate-stream.ts';
-import type { Deps } from '../../../src/use-cases/deps.ts';
-import { changeLifecycle, createExperiment } from '../../../src/use-cases/manage-experiments.ts';
-import { createApiKey, createSdkKey } from '../../../src/use-cases/manage-keys.ts';
-import { createTestTable, testClientConfig } from '../../support/dynamodb.ts';
+import { buildDeps } from '../../src/composition.ts';
+import { newExperimentSchema, type Experiment } from '../../src/domain/index.ts';
+import { routeHandlers } from '../../src/handlers/index.ts';
+import { startAggregatorPoller } from '../../src/local/aggregator-poller.ts';
+import { createLocalServer } from '../../src/local/http-server.ts';
+import type { StreamPoller, StreamPollerOptions } from '../../src/local/stream-poller.ts';
+import type { RouteName } from '../../src/routes.ts';
+import type { Deps } from '../../src/use-cases/deps.ts';
+import { changeLifecycle, createExperiment } from '../../src/use-cases/manage-experiments.ts';
+import { createApiKey, createSdkKey } from '../../src/use-cases/manage-keys.ts';
+import { createTestTable, testClientConfig } from './dynamodb.ts';
 
 /** The offer experiment of the issue that built the API: two variants, a revenue goal, two stages. */
 export const offerExperiment = {
@@ -85,10 +84,8 @@ export async function startInProcessPlatform(options: InProcessPlatformOptions):
     sdk: (await createSdkKey(deps, { label: 'test site', origins: options.sdkOrigins ?? ['https://shop.example.com'] })).key,
   };
 
-  const handlers = Object.fromEntries(
-    Object.entries(handlerFactories).map(([name, make]) => [name, make(INGEST_ROUTES.includes(name as RouteName) ? ingestDeps : deps)]),
-  );
-  const server: Server = createLocalServer({ handlers: handlers as never });
+  const handlers = routeHandlers((route) => (INGEST_ROUTES.includes(route) ? ingestDeps : deps));
+  const server: Server = createLocalServer({ handlers });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -96,12 +93,11 @@ export async function startInProcessPlatform(options: InProcessPlatformOptions):
   const failureFile = join(folder, 'stream-failures.jsonl');
   let poller: StreamPoller | undefined;
   if (options.poller !== false && options.poller !== undefined) {
-    poller = await startStreamPoller({
+    poller = await startAggregatorPoller({
+      store: aggregatorDeps.store,
       clientConfig: testClientConfig(),
       tableName,
-      handler: (event: DynamoDBStreamEvent) => aggregateStream(aggregatorDeps.store, event as unknown as StreamBatch),
       pollIntervalMs: 50,
-      tumblingWindowInSeconds: 60,
       maximumRetryAttempts: -1,
       retryBaseDelayMs: 50,
       retryMaxDelayMs: 1_000,
