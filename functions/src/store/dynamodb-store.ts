@@ -230,7 +230,7 @@ export class DynamoDbStore implements Store {
   }
 
   async putApiKey(record: ApiKeyRecord): Promise<void> {
-    await this.#documents.send(new PutCommand({ TableName: this.#table, Item: { pk: API_KEY_PARTITION, sk: record.hash, ...record } }));
+    await this.#putKey(API_KEY_PARTITION, record);
   }
 
   async getApiKey(hash: string): Promise<ApiKeyRecord | null> {
@@ -238,7 +238,7 @@ export class DynamoDbStore implements Store {
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
-    return (await this.#queryAll({ pk: API_KEY_PARTITION })).map((item) => plainKeyRecord(item) as unknown as ApiKeyRecord);
+    return (await this.#listKeys(API_KEY_PARTITION)) as unknown as ApiKeyRecord[];
   }
 
   async revokeApiKey(id: string, at: string): Promise<ApiKeyRecord | null> {
@@ -246,7 +246,7 @@ export class DynamoDbStore implements Store {
   }
 
   async putSdkKey(record: SdkKeyRecord): Promise<void> {
-    await this.#documents.send(new PutCommand({ TableName: this.#table, Item: { pk: SDK_KEY_PARTITION, sk: record.hash, ...record } }));
+    await this.#putKey(SDK_KEY_PARTITION, record);
   }
 
   async getSdkKey(hash: string): Promise<SdkKeyRecord | null> {
@@ -254,11 +254,19 @@ export class DynamoDbStore implements Store {
   }
 
   async listSdkKeys(): Promise<SdkKeyRecord[]> {
-    return (await this.#queryAll({ pk: SDK_KEY_PARTITION })).map((item) => plainKeyRecord(item) as unknown as SdkKeyRecord);
+    return (await this.#listKeys(SDK_KEY_PARTITION)) as unknown as SdkKeyRecord[];
   }
 
   async revokeSdkKey(id: string, at: string): Promise<SdkKeyRecord | null> {
     return (await this.#revokeKey(SDK_KEY_PARTITION, id, at)) as SdkKeyRecord | null;
+  }
+
+  async #putKey(partition: string, record: { hash: string }): Promise<void> {
+    await this.#documents.send(new PutCommand({ TableName: this.#table, Item: { pk: partition, sk: record.hash, ...record } }));
+  }
+
+  async #listKeys(partition: string): Promise<Record<string, unknown>[]> {
+    return (await this.#queryAll({ pk: partition })).map(plainKeyRecord);
   }
 
   async #getKey(partition: string, hash: string): Promise<Record<string, unknown> | null> {
