@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, readKey, startPlatformProcess, stopPlatformProcess, type PlatformProcess } from '../../functions/test/e2e/platform-process.ts';
+import { freePort, readKey, startPlatformProcess, stopPlatformProcess, type CountsRow, type PlatformProcess } from '../../functions/test/e2e/platform-process.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.ts';
 import { bundle } from '../scripts/bundle.ts';
 import { assign } from '../src/assign.ts';
@@ -19,15 +19,6 @@ import type { ExperimentConfig } from '../src/config.ts';
  */
 
 const DEMO_DIR = join(import.meta.dirname, '../demo');
-
-interface Row {
-  key: string;
-  visitors: number;
-  conversions: number;
-  revenue: number;
-  abandonments: Record<string, number>;
-  recovered: Record<string, number>;
-}
 
 let platform: PlatformProcess | undefined;
 let dataDir: string;
@@ -90,16 +81,16 @@ async function newExperiment(): Promise<string> {
   return key;
 }
 
-async function rows(experiment: string): Promise<Row[]> {
-  const body = (await api(`/v1/experiments/${experiment}/results`)) as { variants: Row[] };
+async function rows(experiment: string): Promise<CountsRow[]> {
+  const body = (await api(`/v1/experiments/${experiment}/results`)) as { variants: CountsRow[] };
   return body.variants
     .map(({ key, visitors, conversions, revenue, abandonments, recovered }) => ({ key, visitors, conversions, revenue, abandonments, recovered }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** The counts the platform should reach: `counts` for `variant`, nothing for the other. */
-function expectedRows(variant: string, counts: Partial<Row>): Row[] {
-  const empty = (key: string): Row => ({ key, visitors: 0, conversions: 0, revenue: 0, abandonments: { cart: 0, checkout: 0 }, recovered: { cart: 0, checkout: 0 } });
+function expectedRows(variant: string, counts: Partial<CountsRow>): CountsRow[] {
+  const empty = (key: string): CountsRow => ({ key, visitors: 0, conversions: 0, revenue: 0, abandonments: { cart: 0, checkout: 0 }, recovered: { cart: 0, checkout: 0 } });
   return ['A', 'B'].map((key) => (key === variant ? { ...empty(key), ...counts } : empty(key)));
 }
 
@@ -108,7 +99,7 @@ function expectedRows(variant: string, counts: Partial<Row>): Row[] {
  * writes) and then once more after the aggregator had time for anything late, so a count that is
  * right only for a moment fails.
  */
-async function settledRows(experiment: string, expected: Row[], timeoutMs = 20_000): Promise<Row[]> {
+async function settledRows(experiment: string, expected: CountsRow[], timeoutMs = 20_000): Promise<CountsRow[]> {
   const deadline = Date.now() + timeoutMs;
   let last = await rows(experiment);
   while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { GroundTruth } from '../../src/local/simulator.ts';
+import type { VariantCounts } from '../../src/use-cases/read-results.ts';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 
@@ -57,14 +58,8 @@ export async function stopPlatformProcess(platform: PlatformProcess | undefined)
 
 export const readKey = async (dataDir: string, name: 'admin-key' | 'sdk-key') => (await readFile(join(dataDir, name), 'utf8')).trim();
 
-interface CountsRow {
-  key: string;
-  visitors: number;
-  conversions: number;
-  revenue: number;
-  abandonments: Record<string, number>;
-  recovered: Record<string, number>;
-}
+/** The counts of a results row that a ground truth can be compared with. */
+export type CountsRow = Pick<VariantCounts, 'key' | 'visitors' | 'conversions' | 'revenue' | 'abandonments' | 'recovered'>;
 
 /** The ground truth in the shape of the results API's variant rows. */
 export function expectedRows(truth: GroundTruth): CountsRow[] {
