@@ -3,6 +3,7 @@ import { readEnvironment, type Environment } from './config.ts';
 import { DynamoDbStore } from './store/dynamodb-store.ts';
 import type { Deps } from './use-cases/deps.ts';
 import { ExperimentCache } from './use-cases/experiment-cache.ts';
+import { SdkKeyCache } from './use-cases/sdk-key-cache.ts';
 
 /**
  * The composition root: the only place that builds clients. Lambda handlers call `lambdaDeps()`
@@ -10,9 +11,11 @@ import { ExperimentCache } from './use-cases/experiment-cache.ts';
  */
 export function buildDeps(options: { client: DynamoDBClient; tableName: string; retentionDays?: number; configCacheSeconds?: number }): Deps {
   const store = new DynamoDbStore({ client: options.client, tableName: options.tableName });
+  const cacheMs = (options.configCacheSeconds ?? 5) * 1000;
   return {
     store,
-    experiments: new ExperimentCache(store, (options.configCacheSeconds ?? 5) * 1000),
+    experiments: new ExperimentCache(store, cacheMs),
+    sdkKeys: new SdkKeyCache(store, cacheMs),
     clock: () => new Date(),
     retentionDays: options.retentionDays ?? 400,
   };

@@ -61,6 +61,34 @@ export const routes: readonly Route[] = [
   { name: 'api-keys-revoke', method: 'DELETE', path: '/v1/api-keys/{id}', access: 'admin' },
 ];
 
+/** Routes the SDK and pages call: no management key, CORS for the configured origins. */
+export const isPublicRoute = (route: Route): boolean => route.access === 'public' || route.access === 'sdk';
+
+export type RouteMatch = { route: Route; params: Record<string, string> } | { allowed: Method[] } | null;
+
+/** Most specific template first, so /v1/experiments/{key}/results wins over /v1/experiments/{key}/{action}. */
+const bySpecificity = (candidates: readonly Route[]): Route[] =>
+  [...candidates].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
+
+const specificRoutes = bySpecificity(routes);
+
+/**
+ * The route for a request: the match with its path parameters, `{ allowed }` when the path exists
+ * with other methods only (a 405), or null (a 404). HEAD is looked up as GET.
+ */
+export function findRoute(method: string, path: string, candidates: readonly Route[] = specificRoutes): RouteMatch {
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  const ordered = candidates === specificRoutes ? specificRoutes : bySpecificity(candidates);
+  const allowed: Method[] = [];
+  for (const route of ordered) {
+    const params = matchPath(route.path, path);
+    if (!params) continue;
+    if (route.method === wanted) return { route, params };
+    allowed.push(route.method);
+  }
+  return allowed.length ? { allowed } : null;
+}
+
 export function routeByName(name: RouteName): Route {
   const route = routes.find((candidate) => candidate.name === name);
   if (!route) throw new Error(`No route named ${name}`);

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse, HttpError } from '../http/errors.ts';
 import type { HttpResponse } from '../http/http-handler.ts';
 import { logger } from '../http/logger.ts';
-import { matchPath, routes, type Route, type RouteName } from '../routes.ts';
+import { findRoute, matchPath, routes, type Route, type RouteName } from '../routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
@@ -39,20 +39,6 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/** Most specific template first, so /v1/experiments/{key}/results wins over /v1/experiments/{key}/{action}. */
-const routeOrder = [...routes].sort((a, b) => (b.path.match(/\{/g)?.length ?? 0) < (a.path.match(/\{/g)?.length ?? 0) ? 1 : -1);
-
-function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | null {
-  const allowed: string[] = [];
-  for (const route of routeOrder) {
-    const params = matchPath(route.path, path);
-    if (!params) continue;
-    if (route.method === method) return { route, params };
-    allowed.push(route.method);
-  }
-  return allowed.length ? { allowed } : null;
-}
 
 function send(response: ServerResponse, result: { statusCode?: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean }): void {
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
@@ -170,7 +156,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
     const method = (request.method ?? 'GET').toUpperCase();
     try {
       if (url.pathname.startsWith('/v1/')) {
-        const found = findRoute(method === 'HEAD' ? 'GET' : method, url.pathname);
+        const found = findRoute(method, url.pathname);
         if (method === 'OPTIONS') return preflight(request, response, url.pathname);
         if (!found) throw new HttpError(404, 'not_found', `No route ${method} ${url.pathname}. See the README for the API.`);
         if (!('route' in found)) throw new HttpError(405, 'method_not_allowed', `${url.pathname} accepts ${found.allowed.join(', ')}.`);

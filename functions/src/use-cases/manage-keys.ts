@@ -52,6 +52,7 @@ export async function createSdkKey(deps: Deps, request: NewSdkKey): Promise<Retu
   const { key, hash, id } = newKey(SDK_KEY_PREFIX);
   const record: SdkKeyRecord = { id, hash, label: request.label, origins: request.origins, createdAt: deps.clock().toISOString() };
   await deps.store.putSdkKey(record);
+  deps.sdkKeys.invalidate();
   return { ...publicSdkKey(record), key };
 }
 
@@ -61,6 +62,7 @@ export async function listSdkKeys(deps: Deps) {
 
 export async function revokeSdkKey(deps: Deps, id: string) {
   const revoked = await deps.store.revokeSdkKey(id, deps.clock().toISOString());
+  deps.sdkKeys.invalidate();
   if (!revoked) throw new NotFoundError(`No SDK key with id "${id}".`);
   return publicSdkKey(revoked);
 }
@@ -82,7 +84,7 @@ export async function authenticate(deps: Deps, bearer: string | undefined, requi
 export async function authorizeSdk(deps: Deps, key: string | undefined, origin: string | undefined): Promise<SdkKeyRecord> {
   if (!key?.startsWith(SDK_KEY_PREFIX)) throw new UnauthorizedError('A valid SDK key is required: add ?key=<sdk key> to the URL.');
   const hash = hashKey(key);
-  const record = await deps.store.getSdkKey(hash);
+  const record = await deps.sdkKeys.get(hash);
   if (!record || record.revokedAt || !sameHash(record.hash, hash)) throw new UnauthorizedError('This SDK key is unknown or revoked.');
   if (!originAllowed(origin, record.origins)) throw new OriginNotAllowedError(origin ?? '');
   return record;

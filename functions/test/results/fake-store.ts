@@ -3,6 +3,7 @@ import { draftExperiment, transition } from '../../src/domain/lifecycle.ts';
 import type { CounterRow, Store } from '../../src/store/store.ts';
 import type { Deps } from '../../src/use-cases/deps.ts';
 import { ExperimentCache } from '../../src/use-cases/experiment-cache.ts';
+import { SdkKeyCache } from '../../src/use-cases/sdk-key-cache.ts';
 
 /** The issue's hero-offer experiment, launched at `launchedAt`. */
 export function launchedExperiment(overrides: Record<string, unknown> = {}, launchedAt = new Date('2025-05-01T00:00:00.000Z')): Experiment {
@@ -68,6 +69,7 @@ export function fakeDeps(
   return {
     store,
     experiments: new ExperimentCache(store, 0),
+    sdkKeys: new SdkKeyCache(store, 0),
     clock: () => options.now ?? new Date('2025-05-11T00:00:00.000Z'),
     retentionDays: 400,
   };
