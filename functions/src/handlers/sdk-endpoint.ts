@@ -1,0 +1,37 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { lambdaDeps } from '../composition.ts';
+import { errorResponse, HttpError } from '../http/errors.ts';
+import type { HttpResponse } from '../http/http-handler.ts';
+import { findRoute, isPublicRoute, routes } from '../routes.ts';
+import type { Deps } from '../use-cases/deps.ts';
+import { makeHandler as assign } from './assign.ts';
+import { makeHandler as config } from './config.ts';
+import { makeHandler as events } from './events.ts';
+import { makeHandler as health } from './health.ts';
+
+/** The routes web pages and servers call without a management key: health, config, assign, events. */
+export const sdkEndpointRoutes = routes.filter(isPublicRoute);
+
+/**
+ * The public routes behind one Lambda function URL: the SDK's direct endpoint. A function URL
+ * sends every path to one function (payload format 2.0, `routeKey` `$default`), so this looks the
+ * route up in the shared route table and hands the request, shaped as API Gateway would have
+ * routed it, to the same route handler the HTTP API invokes. It costs no API Gateway or
+ * CloudFront request charge, which is most of what a page's event costs otherwise
+ * (docs/performance.md, Cost).
+ */
+export function makeHandler(deps: Deps | (() => Deps)) {
+  const handlers = { health: health(deps), config: config(deps), assign: assign(deps), events: events(deps) };
+  return async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    const found = findRoute(method, path, sdkEndpointRoutes);
+    if (!found) return errorResponse(new HttpError(404, 'not_found', `No route ${method} ${path} here: this endpoint serves ${sdkEndpointRoutes.map((route) => route.path).join(', ')}.`));
+    if (!('route' in found)) return errorResponse(new HttpError(405, 'method_not_allowed', `${path} accepts ${found.allowed.join(', ')}.`));
+    const { route, params } = found;
+    const routed = { ...event, routeKey: `${route.method} ${route.path}`, pathParameters: params, requestContext: { ...event.requestContext, routeKey: `${route.method} ${route.path}` } };
+    return handlers[route.name as keyof typeof handlers](routed, context);
+  };
+}
+
+export const handler = makeHandler(lambdaDeps);
