@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{sdk,functions,dashboard,infra}/test/**/*.test.ts'],
+    include: ['{sdk,functions,dashboard,infra,bench}/test/**/*.test.ts'],
     globalSetup: ['functions/test/support/global-setup.ts', 'test/support/chromium-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

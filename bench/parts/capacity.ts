@@ -32,18 +32,22 @@ export const TRAFFIC_MIX = {
   /** Concurrent senders. */
   senders: 8,
   description:
-    'each visitor: an exposure beacon on the offer page; 30 % reach the cart; of those 25 % buy at once (conversion with revenue), ' +
-    'the rest abandon the cart (abandonment), and 20 % of the abandoners come back and buy; every beacon is its own request ' +
+    'each visitor: the SDK fetches the config (GET /v1/config; it keeps it 5 minutes in localStorage) and sends an exposure beacon ' +
+    'on the offer page; 30 % reach the cart; of those 25 % buy at once (conversion with revenue), the rest abandon the cart ' +
+    '(abandonment), and 20 % of the abandoners come back later, fetch the config again and buy; every beacon is its own request ' +
     '(one page, one flush: 1 event per request), 2 % of beacons are sent twice, 8 senders at once.',
 };
 
 export interface CapacityFigures {
   mix: typeof TRAFFIC_MIX;
+  /** Event requests (beacons, duplicates included). */
   requests: number;
+  /** Config requests: one per visitor, and one more per visitor who comes back after the SDK's 5-minute cache. */
+  configRequests: number;
   events: { sent: number; accepted: number; duplicates: number };
   eventsPerRequest: number;
   perEvent: { modelWru: number; reportedWru: number; modelRru: number; reportedRru: number };
-  /** The SDK-key lookup every public request makes (a strongly consistent GetItem), in RRU per request. */
+  /** The SDK-key lookups (GetItem, cached 5 s per process), in RRU per public request. */
   keyLookupRruPerRequest: number;
   perResultsRequest: { modelRru: number; reportedRru: number };
   breakdown: Record<string, Record<string, OperationTally>>;
@@ -54,6 +58,7 @@ export interface CapacityFigures {
   /** Mean size of a visitor-state item at the end, by DynamoDB's rules. */
   visitorStateBytes: number;
   ingestHandlerMs: { p50: number; p99: number };
+  configHandlerMs: { p50: number; p99: number };
   resultsRequests: number;
 }
 
@@ -101,20 +106,22 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
   );
   const experiment = toExperimentConfig(await changeLifecycle(setup, draft.key, 'launch'));
 
-  const handlerMs: number[] = [];
+  // The public routes share the ingest client, as they share the SDK endpoint's function in AWS.
+  const handlerMs: Partial<Record<RouteName, number[]>> = { events: [], config: [] };
   const handlers = Object.fromEntries(
     Object.entries(handlerFactories).map(([name, make]) => {
-      const deps = name === 'events' ? ingest : name === 'results' ? results : setup;
+      const deps = name === 'events' || name === 'config' ? ingest : name === 'results' ? results : setup;
       const handler = make(deps) as unknown as (...args: unknown[]) => Promise<unknown>;
+      const durations = handlerMs[name as RouteName];
       return [
         name,
-        name === 'events'
+        durations
           ? async (...args: unknown[]) => {
               const started = performance.now();
               try {
                 return await handler(...args);
               } finally {
-                handlerMs.push(performance.now() - started);
+                durations.push(performance.now() - started);
               }
             }
           : handler,
@@ -144,28 +151,37 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
     const random = seededRandom(20_241_101);
     const beacon = (visitor: string, variant: string, event: Record<string, unknown>) =>
       JSON.stringify({ events: [{ id: `${visitor}-${String(event['type'])}-${String(event['at'] ?? 0)}`, experiment: 'offer', variant, visitor, ts: Date.now(), ...event, at: undefined }] });
-    const waves: string[][] = [[], [], []];
+    /** A request of the mix: a beacon's body, or null for a config fetch. */
+    const CONFIG = null;
+    const waves: (string | null)[][] = [[], [], []];
     for (let index = 0; index < TRAFFIC_MIX.visitors; index++) {
       const visitor = `v${index.toString(36)}-${Math.floor(random() * 1e9).toString(36)}`;
       const variant = assign(experiment, visitor);
       if (!variant) continue;
-      waves[0]!.push(beacon(visitor, variant, { type: 'exposure' }));
+      waves[0]!.push(CONFIG, beacon(visitor, variant, { type: 'exposure' }));
       if (random() >= TRAFFIC_MIX.reachCart) continue;
       if (random() < TRAFFIC_MIX.buyFromCart) {
         waves[1]!.push(beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR' }));
       } else {
         waves[1]!.push(beacon(visitor, variant, { type: 'abandonment', stage: 'cart', reason: 'left' }));
-        if (random() < TRAFFIC_MIX.comeBack) waves[2]!.push(beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR', at: 1 }));
+        if (random() < TRAFFIC_MIX.comeBack) waves[2]!.push(CONFIG, beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR', at: 1 }));
       }
     }
-    const totals = { requests: 0, sent: 0, accepted: 0, duplicates: 0 };
+    const totals = { requests: 0, configRequests: 0, sent: 0, accepted: 0, duplicates: 0 };
     for (const wave of waves) {
-      const queue = wave.flatMap((body) => (random() < TRAFFIC_MIX.duplicateBeacons ? [body, body] : [body]));
+      const queue = wave.flatMap((body) => (body !== CONFIG && random() < TRAFFIC_MIX.duplicateBeacons ? [body, body] : [body]));
       let cursor = 0;
       await Promise.all(
         Array.from({ length: TRAFFIC_MIX.senders }, async () => {
           while (cursor < queue.length) {
             const body = queue[cursor++]!;
+            if (body === CONFIG) {
+              const response = await fetch(`${base}/v1/config?key=${sdkKey}`, { headers: { origin: 'https://shop.example.com' } });
+              if (response.status !== 200) throw new Error(`The config route answered ${response.status}: ${await response.text()}`);
+              await response.arrayBuffer();
+              totals.configRequests++;
+              continue;
+            }
             const response = await fetch(`${base}/v1/events?key=${sdkKey}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
             const result = (await response.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
             if (response.status !== 200 || result.rejected.length > 0) throw new Error(`The ingest refused a valid beacon: ${response.status} ${JSON.stringify(result)}`);
@@ -195,6 +211,7 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
     return {
       mix: TRAFFIC_MIX,
       requests: totals.requests,
+      configRequests: totals.configRequests,
       events: { sent: totals.sent, accepted: totals.accepted, duplicates: totals.duplicates },
       eventsPerRequest: round(totals.sent / totals.requests, 3),
       perEvent: {
@@ -203,7 +220,7 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
         modelRru: perUnit(writePath, 'modelRru', totals.accepted),
         reportedRru: perUnit(writePath, 'reportedRru', totals.accepted),
       },
-      keyLookupRruPerRequest: round((meters.ingest.byOperation.get('GetItem')?.modelRru ?? 0) / totals.requests, 3),
+      keyLookupRruPerRequest: round((meters.ingest.byOperation.get('GetItem')?.modelRru ?? 0) / (totals.requests + totals.configRequests), 4),
       perResultsRequest: {
         modelRru: perUnit([...meters.results.byOperation.values()], 'modelRru', resultsRequests),
         reportedRru: perUnit([...meters.results.byOperation.values()], 'reportedRru', resultsRequests),
@@ -217,7 +234,8 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
       recordsPerEvent: round(((puts?.requests ?? 0) - (puts?.conditionFailures ?? 0)) / totals.accepted, 3),
       visitorsPerEvent: round(states.length / totals.accepted, 3),
       visitorStateBytes: Math.round(states.reduce((sum, item) => sum + itemSize(item), 0) / Math.max(1, states.length)),
-      ingestHandlerMs: { p50: round(quantile(handlerMs, 0.5), 1), p99: round(quantile(handlerMs, 0.99), 1) },
+      ingestHandlerMs: { p50: round(quantile(handlerMs.events!, 0.5), 1), p99: round(quantile(handlerMs.events!, 0.99), 1) },
+      configHandlerMs: { p50: round(quantile(handlerMs.config!, 0.5), 1), p99: round(quantile(handlerMs.config!, 0.99), 1) },
       resultsRequests,
     };
   } finally {

@@ -18,7 +18,7 @@ export const LAMBDA_REQUESTS_PER_MILLION_USD_2021_09_29 = 0.2;
 export const HTTP_API_REQUESTS_PER_MILLION_USD_2020_03_12 = 1.0;
 /**
  * USD per million CloudFront HTTPS requests, North America and Europe edges (USD 0.0100 per 10,000), as listed in 2024.
- * The deployment routes /v1/* through CloudFront (docs/deploy.md), so every beacon pays it on top of the HTTP API.
+ * Paid by a page that calls the API through the site's CloudFront domain (/v1/*), on top of the HTTP API.
  */
 export const CLOUDFRONT_HTTPS_REQUESTS_PER_MILLION_USD_2024 = 1.0;
 export const REGION = 'us-east-1';
@@ -31,14 +31,23 @@ export const TUMBLING_WINDOW_SECONDS = 60;
 /** DynamoDB adds 100 bytes per item to the stored size it bills. */
 const ITEM_STORAGE_OVERHEAD_BYTES = 100;
 
+/**
+ * How pages reach the public routes (docs/deploy.md, "Which URL the SDK uses"): the SDK endpoint's
+ * Lambda function URL, which has no per-request charge of its own, or the site's CloudFront
+ * domain, which passes `/v1/*` on to the public HTTP API and pays both per request.
+ */
+export type FrontDoor = 'function URL' | 'CloudFront + HTTP API';
+
 export interface CostInputs {
   wruPerEvent: number;
-  /** Reads that grow with events (visitor states, experiments), without the per-request key lookup. */
+  /** Every read of the mix per accepted event: visitor states, SDK-key and experiment lookups, config requests. */
   rruPerEvent: number;
-  /** Reads every request makes whatever it carries (the SDK-key lookup). */
-  rruPerRequest: number;
+  /** Config requests per accepted event (pages fetch the config, the SDK keeps it 5 minutes). */
+  configRequestsPerEvent: number;
   /** Billed duration of one ingest invocation carrying `n` events, in ms. */
   ingestMs: (eventsPerRequest: number) => number;
+  /** Billed duration of one config request, in ms. */
+  configMs: number;
   aggregatorMsPerInvocation: number;
   /** Stream records (visitor-state writes) per accepted event. */
   recordsPerEvent: number;
@@ -50,7 +59,9 @@ export interface CostInputs {
 
 export interface CostScenario {
   name: string;
+  frontDoor: FrontDoor;
   eventsPerRequest: number;
+  configRequestsPerEvent: number;
   eventsPerSecond: number;
   streamShards: number;
   usdPerMillionEvents: Record<string, number>;
@@ -59,25 +70,40 @@ export interface CostScenario {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
-export function priceScenario(name: string, inputs: CostInputs, eventsPerRequest: number, eventsPerSecond: number, streamShards = 1): CostScenario {
+export interface ScenarioTraffic {
+  frontDoor: FrontDoor;
+  eventsPerRequest: number;
+  /** Config requests per event; server-side senders that batch events fetch none. */
+  configRequestsPerEvent: number;
+  eventsPerSecond: number;
+  streamShards?: number;
+}
+
+export function priceScenario(name: string, inputs: CostInputs, traffic: ScenarioTraffic): CostScenario {
+  const { frontDoor, eventsPerRequest, configRequestsPerEvent, eventsPerSecond, streamShards = 1 } = traffic;
   const events = 1_000_000;
-  const requests = events / eventsPerRequest;
+  const eventRequests = events / eventsPerRequest;
+  const configRequests = events * configRequestsPerEvent;
+  const requests = eventRequests + configRequests;
+  const viaCloudFront = frontDoor === 'CloudFront + HTTP API';
   const records = events * inputs.recordsPerEvent;
   // A shard's batch closes at 100 records or after the 1 s batching window; each window also ends with one final invocation per shard.
   const recordsPerBatch = Math.max(1, Math.min(AGGREGATOR_BATCH_SIZE, (eventsPerSecond * inputs.recordsPerEvent * AGGREGATOR_BATCHING_WINDOW_SECONDS) / streamShards));
   const windowFinals = ((events / eventsPerSecond) / TUMBLING_WINDOW_SECONDS) * streamShards;
   const aggregatorInvocations = records / recordsPerBatch + windowFinals;
-  const gbSeconds = requests * (inputs.ingestMs(eventsPerRequest) / 1000) * LAMBDA_MEMORY_GB + aggregatorInvocations * (inputs.aggregatorMsPerInvocation / 1000) * LAMBDA_MEMORY_GB;
+  // Lambda bills each invocation's duration rounded up to the millisecond.
+  const billedMs = eventRequests * Math.ceil(inputs.ingestMs(eventsPerRequest)) + configRequests * Math.ceil(inputs.configMs) + aggregatorInvocations * Math.ceil(inputs.aggregatorMsPerInvocation);
+  const gbSeconds = (billedMs / 1000) * LAMBDA_MEMORY_GB;
   const parts = {
     'DynamoDB writes': (events * inputs.wruPerEvent * DYNAMODB_WRU_PER_MILLION_USD_2024_11_01) / 1e6,
-    'DynamoDB reads': ((events * inputs.rruPerEvent + requests * inputs.rruPerRequest) * DYNAMODB_RRU_PER_MILLION_USD_2024_11_01) / 1e6,
-    'CloudFront requests': (requests * CLOUDFRONT_HTTPS_REQUESTS_PER_MILLION_USD_2024) / 1e6,
-    'HTTP API requests': (requests * HTTP_API_REQUESTS_PER_MILLION_USD_2020_03_12) / 1e6,
+    'DynamoDB reads': (events * inputs.rruPerEvent * DYNAMODB_RRU_PER_MILLION_USD_2024_11_01) / 1e6,
+    'CloudFront requests': viaCloudFront ? (requests * CLOUDFRONT_HTTPS_REQUESTS_PER_MILLION_USD_2024) / 1e6 : 0,
+    'HTTP API requests': viaCloudFront ? (requests * HTTP_API_REQUESTS_PER_MILLION_USD_2020_03_12) / 1e6 : 0,
     'Lambda requests': ((requests + aggregatorInvocations) * LAMBDA_REQUESTS_PER_MILLION_USD_2021_09_29) / 1e6,
     'Lambda compute (arm64)': gbSeconds * LAMBDA_ARM64_GB_SECOND_USD_2021_09_29,
   };
   const usdPerMillionEvents = Object.fromEntries(Object.entries(parts).map(([key, value]) => [key, round4(value)]));
-  return { name, eventsPerRequest, eventsPerSecond, streamShards, usdPerMillionEvents, total: round4(Object.values(parts).reduce((sum, value) => sum + value, 0)) };
+  return { name, frontDoor, eventsPerRequest, configRequestsPerEvent, eventsPerSecond, streamShards, usdPerMillionEvents, total: round4(Object.values(parts).reduce((sum, value) => sum + value, 0)) };
 }
 
 /** Storage of the visitor states a million events leave, for as long as they are kept (not part of the per-event price). */
@@ -101,6 +127,7 @@ export const prices = {
     'CloudWatch Logs: the handlers log only failures, and the functions set the system log level to WARN, so Lambda writes no START/END/REPORT lines',
     'DynamoDB Streams reads: free when Lambda is the consumer',
     'CloudFront for the SDK file and the dashboard, data transfer out (responses are a few hundred bytes)',
+    'Lambda function URLs: no charge of their own beyond the invocation',
     'the results and management routes (a results request reads 3 to a few dozen RRU, see the results part)',
     'the free tiers',
   ],

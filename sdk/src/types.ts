@@ -2,7 +2,7 @@ import type { Attributes, ExperimentConfig } from './config.ts';
 
 /** What `createUpshot` takes. Only `apiUrl` and `sdkKey` are required. */
 export interface UpshotOptions {
-  /** Base URL of the Upshot API, e.g. `https://d111.cloudfront.net` or `http://localhost:8787`. */
+  /** Base URL of the Upshot API: the deployment's `SdkEndpointUrl` (a Lambda function URL), its CloudFront domain, or `http://localhost:8787`. */
   apiUrl: string;
   /** The site's public SDK key; the API checks the page's origin against the key's allow-list. */
   sdkKey: string;
