@@ -118,6 +118,24 @@ describe('the SDK endpoint (one function behind a function URL)', () => {
     }
   });
 
+  it('answers a preflight from an origin on the SDK key\'s list, and no other', async () => {
+    const ask = (origin: string, path = `/v1/events?key=${platform.keys.sdk}`, method = 'POST') =>
+      invoke('OPTIONS', path, { headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' } });
+    const allowed = await ask(ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers).toMatchObject({ 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type, if-none-match' });
+    for (const refused of [
+      await ask('https://evil.example.net'),
+      await ask(ORIGIN, '/v1/events?key=ups_unknown'),
+      await ask(ORIGIN, '/v1/events'),
+      await ask(ORIGIN, `/v1/events?key=${platform.keys.sdk}`, 'DELETE'),
+      await ask(ORIGIN, `/v1/experiments?key=${platform.keys.sdk}`, 'GET'),
+    ]) {
+      expect(refused.status).toBe(204);
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+
   it('answers a wrong method with 405 naming the one it accepts', async () => {
     const response = await invoke('GET', `/v1/events?key=${platform.keys.sdk}`);
     expect(response).toMatchObject({ status: 405, body: { error: 'method_not_allowed', message: '/v1/events accepts POST.' } });
