@@ -3,12 +3,12 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, FunctionUrlAuthType, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { routes, type Route } from '@upshot/functions/routes';
+import { isPublicRoute, routes } from '@upshot/functions/routes';
 import type { Throttle, UpshotConfig } from './config.ts';
 import { Monitoring } from './monitoring.ts';
 import { tableAccess } from './table-access.ts';
@@ -18,9 +18,6 @@ export interface ApiStackProps extends StackProps {
   config: UpshotConfig;
   table: ITableV2;
 }
-
-/** Routes the SDK and pages call: no management key, CORS for the configured origins. */
-export const isPublicRoute = (route: Route): boolean => route.access === 'public' || route.access === 'sdk';
 
 /**
  * API access logs, one JSON object per request. No source IP and no user agent: Upshot stores no
@@ -42,13 +39,18 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
+
 /**
- * The Lambda functions (one per route of functions/src/routes.ts, plus the stream aggregator),
- * two HTTP APIs — public and management, so CORS exists only where the SDK needs it and each
- * side has its own throttling — and the alarms and dashboard that watch them.
+ * The Lambda functions (one per route of functions/src/routes.ts, the SDK endpoint, and the
+ * stream aggregator), two HTTP APIs — public and management, so CORS exists only where the SDK
+ * needs it and each side has its own throttling — the SDK endpoint's function URL (the public
+ * routes without API Gateway or CloudFront request charges), and the alarms and dashboard that
+ * watch them.
  */
 export class ApiStack extends Stack {
   readonly functions = new Map<string, UpshotFunction>();
+  readonly sdkEndpoint: UpshotFunction;
+  readonly sdkEndpointUrl: FunctionUrl;
   readonly aggregator: UpshotFunction;
   readonly failureQueue: Queue;
   readonly publicApi: HttpApi;
@@ -107,6 +109,27 @@ export class ApiStack extends Stack {
       });
     }
 
+    const publicRoutes = routes.filter(isPublicRoute);
+    this.sdkEndpoint = new UpshotFunction(this, 'SdkEndpoint', {
+      ...functionDefaults,
+      name: 'sdk-endpoint',
+      handlerFile: 'sdk-endpoint.ts',
+      description: `Upshot SDK endpoint (function URL): ${publicRoutes.map((route) => `${route.method} ${route.path}`).join(', ')}`,
+      grants: tableAccess['sdk-endpoint'],
+      timeout: Duration.seconds(10),
+      // A function URL has no stage throttling: reserved concurrency is its cap, when the account has room for one.
+      reservedConcurrentExecutions: config.sdkEndpointConcurrency,
+    });
+    Validations.of(this.sdkEndpoint.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Its function URL invokes this function synchronously: an error goes back to the caller as the response, and a dead-letter queue only ever receives asynchronous invocations.',
+    });
+    // Authorization is in the function, as on the public API's routes: the SDK key and its origin allow-list (health reads nothing).
+    // No CORS settings on the URL: Lambda would send its headers next to the function's (a doubled
+    // Access-Control-Allow-Origin, which browsers refuse); the function answers CORS, preflights
+    // included, for each SDK key's own origins.
+    this.sdkEndpointUrl = this.sdkEndpoint.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+
     this.failureQueue = new Queue(this, 'AggregatorFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -160,7 +183,8 @@ export class ApiStack extends Stack {
         { name: 'Public API', api: this.publicApi },
         { name: 'Management API', api: this.managementApi },
       ],
-      functions: [...this.functions.values(), this.aggregator],
+      functionUrls: [{ name: 'SDK endpoint', fn: this.sdkEndpoint }],
+      functions: [...this.functions.values(), this.sdkEndpoint, this.aggregator],
       aggregator: this.aggregator,
       failureQueue: this.failureQueue,
       table,
@@ -170,6 +194,11 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'PublicApiUrl', { value: this.publicApi.apiEndpoint, description: 'The public API (CloudFront serves it under /v1 on the site domain).' });
     new CfnOutput(this, 'ManagementApiUrl', { value: this.managementApi.apiEndpoint, description: 'The management API (CloudFront serves it under /v1 on the site domain).' });
+    new CfnOutput(this, 'SdkEndpointUrl', {
+      value: this.sdkEndpointUrl.url,
+      description:
+        "Give this URL to the SDK as apiUrl for the cheapest path (a Lambda function URL: no API Gateway or CloudFront request charge). The CloudFront domain serves the same routes under /v1 at a higher per-request cost.",
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to this topic to receive the alarms.' });
   }
 

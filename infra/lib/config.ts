@@ -59,6 +59,12 @@ export interface UpshotConfig {
   priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
   /** X-Ray active tracing on every function. */
   tracing: boolean;
+  /**
+   * Reserved concurrency of the SDK endpoint function (its function URL has no stage throttling, so
+   * this is its cap). Unset by default: new AWS accounts have a concurrency quota of 10 and cannot
+   * reserve any.
+   */
+  sdkEndpointConcurrency?: number;
 }
 
 export const defaultConfig: UpshotConfig = {
@@ -161,6 +167,11 @@ export function validateConfig(config: UpshotConfig): UpshotConfig {
   numberIn('aggregator.retryAttempts', config.aggregator.retryAttempts, 0, 10_000);
   numberIn('alarms.serverErrors', config.alarms.serverErrors, 1, 1_000_000);
   numberIn('alarms.iteratorAgeSeconds', config.alarms.iteratorAgeSeconds, 1, 86_400);
+  if (config.sdkEndpointConcurrency !== undefined && !(Number.isInteger(config.sdkEndpointConcurrency) && config.sdkEndpointConcurrency >= 1 && config.sdkEndpointConcurrency <= 10_000)) {
+    throw new ConfigError(
+      `sdkEndpointConcurrency must be an integer from 1 to 10000 (the SDK endpoint's reserved concurrency, which your account's unreserved concurrency must leave room for), or unset for none; got ${JSON.stringify(config.sdkEndpointConcurrency)}.`,
+    );
+  }
   return config;
 }
 
@@ -169,11 +180,11 @@ export function validateConfig(config: UpshotConfig): UpshotConfig {
  * Context keys: upshot:stage, upshot:allowedOrigins, upshot:publicThrottle, upshot:managementThrottle,
  * upshot:retentionDays, upshot:configCacheSeconds, upshot:logRetentionDays, upshot:accessLogExpirationDays,
  * upshot:memorySize, upshot:aggregator, upshot:alarms, upshot:alarmEmail, upshot:domainName,
- * upshot:certificateArn, upshot:webAclArn, upshot:priceClass, upshot:tracing.
+ * upshot:certificateArn, upshot:webAclArn, upshot:priceClass, upshot:tracing, upshot:sdkEndpointConcurrency.
  */
 export function readConfig(node: Node, overrides: Partial<UpshotConfig> = {}): UpshotConfig {
   const fromContext: Record<string, unknown> = {};
-  for (const name of Object.keys(defaultConfig).concat('alarmEmail', 'domainName', 'certificateArn', 'webAclArn')) {
+  for (const name of Object.keys(defaultConfig).concat('alarmEmail', 'domainName', 'certificateArn', 'webAclArn', 'sdkEndpointConcurrency')) {
     const value = contextValue(node, name);
     if (value !== undefined && value !== null && value !== '') fromContext[name] = value;
   }

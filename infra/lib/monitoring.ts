@@ -25,6 +25,8 @@ import type { UpshotFunction } from './upshot-function.ts';
 export interface MonitoringProps {
   stage: string;
   apis: { name: string; api: HttpApi }[];
+  /** Functions pages reach through a Lambda function URL, whose answers API Gateway's metrics do not see. */
+  functionUrls: { name: string; fn: UpshotFunction }[];
   functions: UpshotFunction[];
   aggregator: UpshotFunction;
   failureQueue: Queue;
@@ -95,6 +97,10 @@ export class Monitoring extends Construct {
         `${name} answered ${props.alarms.serverErrors} or more 5xx within five minutes.`,
       );
     }
+    const urlServerErrors = (fn: UpshotFunction, label?: string) => fn.function.metric('Url5xxCount', { period: FIVE_MINUTES, statistic: 'Sum', label });
+    for (const { name, fn } of props.functionUrls) {
+      alarm(`${name.replace(/\s/g, '')}ServerErrors`, urlServerErrors(fn), props.alarms.serverErrors, `${name} answered ${props.alarms.serverErrors} or more 5xx within five minutes.`);
+    }
     for (const fn of props.functions) {
       alarm(
         `${fn.node.id}Throttles`,
@@ -142,10 +148,16 @@ export class Monitoring extends Construct {
       new GraphWidget({
         title: '4xx and 5xx',
         width: 8,
-        left: props.apis.flatMap(({ api }) => [
-          api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '4xx') }),
-          api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '5xx') }),
-        ]),
+        left: [
+          ...props.apis.flatMap(({ api }) => [
+            api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '4xx') }),
+            api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '5xx') }),
+          ]),
+          ...props.functionUrls.flatMap(({ name, fn }) => [
+            fn.function.metric('Url4xxCount', { period: FIVE_MINUTES, statistic: 'Sum', label: `${name} 4xx` }),
+            urlServerErrors(fn, `${name} 5xx`),
+          ]),
+        ],
       }),
       apiWidgets('Latency p99 (ms)', (api) => api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: apiLabel(props, api, 'p99') })),
     );

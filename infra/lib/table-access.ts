@@ -1,4 +1,4 @@
-import type { RouteName } from '@upshot/functions/routes';
+import { isPublicRoute, routes, type RouteName } from '@upshot/functions/routes';
 
 /**
  * Which DynamoDB actions each function needs, on which partitions. Worked out from the use cases
@@ -28,7 +28,8 @@ export interface TableGrant {
   partitions: Partition[];
 }
 
-export type FunctionName = RouteName | 'aggregator';
+/** A route's own function, the SDK endpoint (the public routes behind one function URL), or the stream aggregator. */
+export type FunctionName = RouteName | 'sdk-endpoint' | 'aggregator';
 
 /** Every SDK route checks the public key first. */
 const checkSdkKey: TableGrant = { actions: ['dynamodb:GetItem'], partitions: ['SDKKEY'] };
@@ -40,7 +41,7 @@ const getExperiment: TableGrant = { actions: ['dynamodb:GetItem'], partitions: [
 /** recordEvents: read the visitors' states in batches, write each back with one conditional PutItem. */
 const writeVisitorStates: TableGrant = { actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], partitions: ['VIS#*'] };
 
-export const tableAccess: Record<FunctionName, TableGrant[]> = {
+const routeAccess: Record<RouteName, TableGrant[]> = {
   health: [],
   config: [checkSdkKey, listExperiments],
   assign: [checkSdkKey, listExperiments, writeVisitorStates],
@@ -57,6 +58,12 @@ export const tableAccess: Record<FunctionName, TableGrant[]> = {
   'api-keys-list': [{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: ['APIKEY'] }],
   'api-keys-create': [{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], partitions: ['APIKEY'] }],
   'api-keys-revoke': [{ actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], partitions: ['APIKEY'] }],
+};
+
+export const tableAccess: Record<FunctionName, TableGrant[]> = {
+  ...routeAccess,
+  /** The SDK endpoint runs the public routes' handlers, so it needs exactly what they need together, and nothing else. */
+  'sdk-endpoint': routes.filter(isPublicRoute).flatMap((route) => routeAccess[route.name]),
   /** applyCounterUpdate: one conditional UpdateItem, and a GetItem of the watermark after a retry. */
   aggregator: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], partitions: ['AGG#*'] }],
 };

@@ -12,16 +12,17 @@ export interface UpshotStacks {
 }
 
 /**
- * Upshot's three stacks — data (the table), API (functions, HTTP APIs, stream aggregator,
- * alarms) and web (bucket, CloudFront) — with cdk-nag's AWS Solutions and Serverless rule packs
- * checking every resource at synth: a finding without a written acknowledgement stops synth.
+ * Upshot's three stacks — data (the table), API (functions, HTTP APIs, the SDK endpoint's
+ * function URL, stream aggregator, alarms) and web (bucket, CloudFront) — with cdk-nag's AWS
+ * Solutions and Serverless rule packs checking every resource at synth: a finding without a
+ * written acknowledgement stops synth.
  */
 export function buildUpshot(app: App, config: UpshotConfig, env?: Environment): UpshotStacks {
   const prefix = `Upshot-${config.stage}`;
   const data = new DataStack(app, `${prefix}-Data`, { env, description: 'Upshot data: the DynamoDB table (retained on deletion).' });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,
-    description: 'Upshot API: Lambda functions, HTTP APIs, stream aggregator, alarms and dashboard.',
+    description: "Upshot API: Lambda functions, HTTP APIs, the SDK endpoint's function URL, stream aggregator, alarms and dashboard.",
     config,
     table: data.table,
   });

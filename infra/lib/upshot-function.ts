@@ -30,6 +30,8 @@ export interface UpshotFunctionProps {
   timeout: Duration;
   logRetention: RetentionDays;
   tracing: boolean;
+  /** Reserved concurrency: a cap for a function nothing else throttles. None when undefined. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export class UpshotFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

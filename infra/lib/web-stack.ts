@@ -28,8 +28,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { routes } from '@upshot/functions/routes';
-import { isPublicRoute } from './api-stack.ts';
+import { isPublicRoute, routes } from '@upshot/functions/routes';
 import type { UpshotConfig } from './config.ts';
 import { stageSiteContent, type SiteContent } from './site-content.ts';
 

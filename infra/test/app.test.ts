@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { Validations } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/src/routes.ts';
+import { isPublicRoute, routes } from '../../functions/src/routes.ts';
 import { allows, statementsOfRole, tableGrants, type Statement } from './support/iam.ts';
 import { resourcesOf, synthesize, type Synthesized } from './support/synth.ts';
 
@@ -18,7 +18,10 @@ interface FunctionResource {
   statements: Statement[];
 }
 
-/** The functions of the API stack by name: each route's name, and `aggregator`. */
+/** The public routes, which the SDK endpoint serves behind its function URL. */
+const publicRoutes = routes.filter(isPublicRoute);
+
+/** The functions of the API stack by name: each route's name, `sdk-endpoint` and `aggregator`. */
 function functions(): Map<string, FunctionResource> {
   const found = new Map<string, FunctionResource>();
   for (const [logicalId, resource] of Object.entries(resourcesOf(synth.api, 'AWS::Lambda::Function'))) {
@@ -26,7 +29,9 @@ function functions(): Map<string, FunctionResource> {
     const description = String(properties['Description']);
     const name = description.startsWith('Upshot stream aggregator')
       ? 'aggregator'
-      : routes.find((route) => description === `Upshot ${route.method} ${route.path} (${route.access})`)?.name;
+      : description.startsWith('Upshot SDK endpoint')
+        ? 'sdk-endpoint'
+        : routes.find((route) => description === `Upshot ${route.method} ${route.path} (${route.access})`)?.name;
     if (!name) continue;
     found.set(name, { logicalId, properties, statements: statementsOfRole(synth.api, properties['Role']['Fn::GetAtt'][0]) });
   }
@@ -74,10 +79,16 @@ describe('data stack', () => {
 });
 
 describe('api stack: functions', () => {
-  it('creates one function per route of the route table, plus the aggregator', () => {
+  it('creates one function per route of the route table, plus the SDK endpoint and the aggregator', () => {
     const found = functions();
-    expect([...found.keys()].sort()).toEqual([...routes.map((route) => route.name), 'aggregator'].sort());
-    synth.api.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+    expect([...found.keys()].sort()).toEqual([...routes.map((route) => route.name), 'sdk-endpoint', 'aggregator'].sort());
+    synth.api.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
+  });
+
+  it('names the public routes the SDK endpoint serves in its description', () => {
+    expect(functionNamed('sdk-endpoint').properties['Description']).toBe(
+      `Upshot SDK endpoint (function URL): ${publicRoutes.map((route) => `${route.method} ${route.path}`).join(', ')}`,
+    );
   });
 
   it('runs every function on arm64 Node 24 as bundled ESM, with memory, timeout and the configuration variables', () => {
@@ -110,7 +121,7 @@ describe('api stack: functions', () => {
   it('gives every function its own role without managed policies', () => {
     const roles = resourcesOf(synth.api, 'AWS::IAM::Role');
     const roleIds = [...functions().values()].map((fn) => fn.properties['Role']['Fn::GetAtt'][0]);
-    expect(new Set(roleIds).size).toBe(routes.length + 1);
+    expect(new Set(roleIds).size).toBe(routes.length + 2);
     for (const id of roleIds) expect(roles[id]?.Properties?.['ManagedPolicyArns'], id).toBeUndefined();
   });
 });
@@ -134,6 +145,7 @@ describe('api stack: least privilege on the table', () => {
     'api-keys-list': ['GetItem APIKEY', 'Query APIKEY'],
     'api-keys-create': ['GetItem APIKEY', 'PutItem APIKEY'],
     'api-keys-revoke': ['GetItem APIKEY', 'Query APIKEY', 'UpdateItem APIKEY'],
+    'sdk-endpoint': ['BatchGetItem VIS#*', 'GetItem SDKKEY', 'PutItem VIS#*', 'Query EXP'],
     aggregator: ['GetItem AGG#*', 'UpdateItem AGG#*'],
   };
 
@@ -153,6 +165,25 @@ describe('api stack: least privilege on the table', () => {
     expect(allows(statements, 'dynamodb:PutItem', 'SDKKEY')).toBe(false);
     expect(allows(statements, 'dynamodb:UpdateItem', 'AGG#hero-offer#1')).toBe(false);
     expect(allows(statements, 'dynamodb:GetItem', 'APIKEY')).toBe(false);
+    expect(allows(statements, 'dynamodb:DeleteItem', 'VIS#hero-offer#1#v-123')).toBe(false);
+    expect(allows(statements, 'dynamodb:Scan', undefined)).toBe(false);
+  });
+
+  it('gives the SDK endpoint exactly what the public routes need together', () => {
+    const union = [...new Set(publicRoutes.flatMap((route) => expected[route.name]!))].sort();
+    expect(tableGrants(functionNamed('sdk-endpoint').statements)).toEqual(union);
+  });
+
+  it('lets the SDK endpoint read SDK keys, list experiments and read and write visitor states, and nothing else', () => {
+    const { statements } = functionNamed('sdk-endpoint');
+    expect(allows(statements, 'dynamodb:GetItem', 'SDKKEY')).toBe(true);
+    expect(allows(statements, 'dynamodb:Query', 'EXP')).toBe(true);
+    expect(allows(statements, 'dynamodb:BatchGetItem', 'VIS#hero-offer#1#v-123')).toBe(true);
+    expect(allows(statements, 'dynamodb:PutItem', 'VIS#hero-offer#1#v-123')).toBe(true);
+    for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) expect(allows(statements, `dynamodb:${action}`, 'APIKEY'), action).toBe(false);
+    for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) expect(allows(statements, `dynamodb:${action}`, 'AGG#hero-offer#1'), action).toBe(false);
+    for (const action of ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) expect(allows(statements, `dynamodb:${action}`, 'EXP'), action).toBe(false);
+    for (const action of ['PutItem', 'UpdateItem', 'DeleteItem']) expect(allows(statements, `dynamodb:${action}`, 'SDKKEY'), action).toBe(false);
     expect(allows(statements, 'dynamodb:DeleteItem', 'VIS#hero-offer#1#v-123')).toBe(false);
     expect(allows(statements, 'dynamodb:Scan', undefined)).toBe(false);
   });
@@ -302,6 +333,47 @@ describe('api stack: HTTP APIs', () => {
   });
 });
 
+describe('api stack: SDK endpoint', () => {
+  const urls = () => Object.values(resourcesOf(synth.api, 'AWS::Lambda::Url')).map((url) => url.Properties as Record<string, any>);
+
+  it('exposes the SDK endpoint, and only it, through a function URL without IAM auth', () => {
+    expect(urls()).toEqual([{ AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [functionNamed('sdk-endpoint').logicalId, 'Arn'] } }]);
+  });
+
+  it('lets anyone invoke the SDK endpoint through its URL only, and API Gateway invoke only the route functions', () => {
+    const permissions = Object.values(resourcesOf(synth.api, 'AWS::Lambda::Permission')).map((permission) => permission.Properties as Record<string, any>);
+    const target = (permission: Record<string, any>) => permission['FunctionName']['Fn::GetAtt'][0] as string;
+    const endpoint = functionNamed('sdk-endpoint').logicalId;
+    expect(permissions.filter((permission) => target(permission) === endpoint)).toEqual([
+      { Action: 'lambda:InvokeFunctionUrl', FunctionName: { 'Fn::GetAtt': [endpoint, 'Arn'] }, FunctionUrlAuthType: 'NONE', Principal: '*' },
+      { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [endpoint, 'Arn'] }, InvokedViaFunctionUrl: true, Principal: '*' },
+    ]);
+    for (const permission of permissions.filter((candidate) => target(candidate) !== endpoint)) expect(permission['Principal']).toBe('apigateway.amazonaws.com');
+  });
+
+  it('configures no CORS on the function URL (the function answers it per SDK key)', () => {
+    for (const url of urls()) expect(url['Cors']).toBeUndefined();
+  });
+
+  it('reserves no concurrency unless configured (new accounts cannot reserve any)', () => {
+    for (const [name, fn] of functions()) expect(fn.properties['ReservedConcurrentExecutions'], name).toBeUndefined();
+  });
+
+  it('is no route of either HTTP API', () => {
+    const endpoint = functionNamed('sdk-endpoint').logicalId;
+    for (const integration of Object.values(resourcesOf(synth.api, 'AWS::ApiGatewayV2::Integration'))) {
+      expect(integration.Properties!['IntegrationUri']).not.toEqual({ 'Fn::GetAtt': [endpoint, 'Arn'] });
+    }
+  });
+
+  it('outputs the function URL for the SDK', () => {
+    synth.api.hasOutput('SdkEndpointUrl', {
+      Value: { 'Fn::GetAtt': [Object.keys(resourcesOf(synth.api, 'AWS::Lambda::Url'))[0], 'FunctionUrl'] },
+      Description: Match.stringLikeRegexp('apiUrl'),
+    });
+  });
+});
+
 describe('api stack: operations', () => {
   const alarms = () => Object.values(resourcesOf(synth.api, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
   const topicId = () => Object.keys(resourcesOf(synth.api, 'AWS::SNS::Topic'))[0]!;
@@ -339,11 +411,25 @@ describe('api stack: operations', () => {
     for (const alarm of serverErrors) expect(alarm).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Period: 300, Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
+  it("alarms on 5xx of the SDK endpoint's function URL, which API Gateway's metrics do not see", () => {
+    const urlErrors = alarms().filter((alarm) => alarm['MetricName'] === 'Url5xxCount');
+    expect(urlErrors).toHaveLength(1);
+    expect(urlErrors[0]).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionNamed('sdk-endpoint').logicalId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   it('alarms on throttles of every function', () => {
     const throttled = alarms()
       .filter((alarm) => alarm['MetricName'] === 'Throttles')
       .map((alarm) => alarm['Dimensions'][0].Value.Ref);
     expect(throttled.sort()).toEqual([...functions().values()].map((fn) => fn.logicalId).sort());
+    expect(throttled).toContain(functionNamed('sdk-endpoint').logicalId);
   });
 
   it("alarms when the aggregator falls five minutes behind the stream and when its failure queue holds a batch", () => {
@@ -368,8 +454,8 @@ describe('api stack: operations', () => {
     }
   });
 
-  it('outputs both API endpoints and the alarm topic', () => {
-    for (const output of ['PublicApiUrl', 'ManagementApiUrl', 'AlarmTopicArn']) synth.api.hasOutput(output, {});
+  it('outputs both API endpoints, the SDK endpoint and the alarm topic', () => {
+    for (const output of ['PublicApiUrl', 'ManagementApiUrl', 'SdkEndpointUrl', 'AlarmTopicArn']) synth.api.hasOutput(output, {});
   });
 });
 

@@ -34,7 +34,7 @@ interface Template {
 }
 const template = (stack: string): Template => JSON.parse(readFileSync(join(OUT, `Upshot-prod-${stack}.template.json`), 'utf8')) as Template;
 
-/** Each function's bundle directory in cdk.out, by function name (route name or `aggregator`). */
+/** Each function's bundle directory in cdk.out, by function name (route name, `sdk-endpoint` or `aggregator`). */
 function bundleDirectories(): Map<string, string> {
   const found = new Map<string, string>();
   for (const resource of Object.values(template('Api').Resources)) {
@@ -42,7 +42,9 @@ function bundleDirectories(): Map<string, string> {
     const description = String(resource.Properties['Description']);
     const name = description.startsWith('Upshot stream aggregator')
       ? 'aggregator'
-      : routes.find((route) => description === `Upshot ${route.method} ${route.path} (${route.access})`)?.name;
+      : description.startsWith('Upshot SDK endpoint')
+        ? 'sdk-endpoint'
+        : routes.find((route) => description === `Upshot ${route.method} ${route.path} (${route.access})`)?.name;
     if (name) found.set(name, join(OUT, String(resource.Metadata?.['aws:asset:path'])));
   }
   return found;
@@ -70,7 +72,7 @@ describe('npx cdk synth', () => {
 
   it('bundles every function as minified ESM with source maps and the require banner, and reports the sizes', () => {
     const bundles = bundleDirectories();
-    expect([...bundles.keys()].sort()).toEqual([...routes.map((route) => route.name), 'aggregator'].sort());
+    expect([...bundles.keys()].sort()).toEqual([...routes.map((route) => route.name), 'sdk-endpoint', 'aggregator'].sort());
     const sizes: Record<string, { bytes: number; gzipBytes: number; sourceMapBytes: number }> = {};
     for (const [name, dir] of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
@@ -167,6 +169,29 @@ describe('the bundled handlers', () => {
   }
   const bodyOf = (response: { body: string }) => JSON.parse(response.body);
 
+  /** A Lambda function URL event (payload 2.0): every request arrives as routeKey `$default`, routed by the function itself. */
+  function functionUrlRequest(method: string, path: string, options: { query?: Record<string, string>; headers?: Record<string, string>; body?: unknown } = {}) {
+    const headers = { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+    return {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: path,
+      rawQueryString: new URLSearchParams(options.query).toString(),
+      headers,
+      queryStringParameters: options.query,
+      requestContext: {
+        domainName: 'abcdefghij.lambda-url.us-east-1.on.aws',
+        http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+        requestId: randomUUID(),
+        routeKey: '$default',
+        stage: '$default',
+        timeEpoch: Date.now(),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      isBase64Encoded: false,
+    };
+  }
+
   it('answers the health check', async () => {
     const response = await invoke('health', request('health'));
     expect(response.statusCode).toBe(200);
@@ -239,5 +264,26 @@ describe('the bundled handlers', () => {
     expect(results.statusCode).toBe(200);
     const counts = bodyOf(results).variants.find((candidate: { key: string }) => candidate.key === variant);
     expect(counts).toMatchObject({ visitors: 1, conversions: 1, revenue: 2900 });
+  });
+
+  it('serves the public routes, and only those, through the SDK endpoint bundle from function-URL events', async () => {
+    const health = await invoke('sdk-endpoint', functionUrlRequest('GET', '/v1/health'));
+    expect(health.statusCode).toBe(200);
+    expect(bodyOf(health)).toMatchObject({ status: 'ok' });
+
+    const created = await invoke('sdk-keys-create', request('sdk-keys-create', { headers: { authorization: `Bearer ${admin}` }, body: { label: 'Endpoint', origins: ['https://shop.example.com'] } }));
+    expect(created.statusCode).toBe(201);
+    const sdk = bodyOf(created).key as string;
+    const config = await invoke('sdk-endpoint', functionUrlRequest('GET', '/v1/config', { query: { key: sdk }, headers: { origin: 'https://shop.example.com' } }));
+    expect(config.statusCode).toBe(200);
+    expect(config.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    expect(Array.isArray(bodyOf(config).experiments)).toBe(true);
+    const foreign = await invoke('sdk-endpoint', functionUrlRequest('GET', '/v1/config', { query: { key: sdk }, headers: { origin: 'https://elsewhere.example.net' } }));
+    expect(foreign.statusCode).toBe(403);
+
+    // Management routes are not behind the function URL, whatever the key.
+    const management = await invoke('sdk-endpoint', functionUrlRequest('GET', '/v1/experiments', { headers: { authorization: `Bearer ${admin}` } }));
+    expect(management.statusCode).toBe(404);
+    expect((await invoke('sdk-endpoint', functionUrlRequest('DELETE', '/v1/events'))).statusCode).toBe(405);
   });
 });

@@ -14,6 +14,13 @@ describe('readConfig', () => {
     expect(configFrom({})).toEqual(defaultConfig);
   });
 
+  it('reserves no concurrency for the SDK endpoint unless asked to', () => {
+    expect(configFrom(cdkJsonContext()).sdkEndpointConcurrency).toBeUndefined();
+    expect(configFrom({ 'upshot:sdkEndpointConcurrency': '' }).sdkEndpointConcurrency).toBeUndefined();
+    expect(configFrom({ 'upshot:sdkEndpointConcurrency': 100 }).sdkEndpointConcurrency).toBe(100);
+    expect(configFrom({}, { sdkEndpointConcurrency: 10_000 }).sdkEndpointConcurrency).toBe(10_000);
+  });
+
   it('accepts the strings that `cdk -c name=value` passes', () => {
     const config = configFrom({
       'upshot:stage': 'staging',
@@ -22,6 +29,7 @@ describe('readConfig', () => {
       'upshot:retentionDays': '30',
       'upshot:tracing': 'true',
       'upshot:aggregator': '{"batchSize": 500}',
+      'upshot:sdkEndpointConcurrency': '50',
     });
     expect(config).toMatchObject({
       stage: 'staging',
@@ -30,6 +38,7 @@ describe('readConfig', () => {
       retentionDays: 30,
       tracing: true,
       aggregator: { batchSize: 500, tumblingWindowSeconds: 60, retryAttempts: 10, maxBatchingWindowSeconds: 1 },
+      sdkEndpointConcurrency: 50,
     });
   });
 
@@ -53,6 +62,10 @@ describe('readConfig', () => {
     [{ 'upshot:priceClass': 'PriceClass_50' }, /priceClass/],
     [{ 'upshot:webAclArn': 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y' }, /webAclArn/],
     [{ 'upshot:retentionDays': '{bad' }, /not valid JSON/],
+    [{ 'upshot:sdkEndpointConcurrency': 0 }, /sdkEndpointConcurrency must be an integer from 1 to 10000/],
+    [{ 'upshot:sdkEndpointConcurrency': '2.5' }, /sdkEndpointConcurrency must be an integer from 1 to 10000/],
+    [{ 'upshot:sdkEndpointConcurrency': 10_001 }, /sdkEndpointConcurrency must be an integer from 1 to 10000/],
+    [{ 'upshot:sdkEndpointConcurrency': 'lots' }, /sdkEndpointConcurrency must be an integer from 1 to 10000.*got "lots"/],
   ])('refuses %j and names the setting', (context, message) => {
     expect(() => configFrom(context)).toThrow(ConfigError);
     expect(() => configFrom(context)).toThrow(message);
@@ -74,6 +87,7 @@ describe('a configured deployment', () => {
         'upshot:alarmEmail': 'ops@example.com',
         'upshot:tracing': true,
         'upshot:logRetentionDays': 30,
+        'upshot:sdkEndpointConcurrency': 200,
       },
       overrides: { publicThrottle: { rateLimit: 200, burstLimit: 400 }, retentionDays: 180 },
     });
@@ -95,6 +109,20 @@ describe('a configured deployment', () => {
       MaxAge: 600,
     });
     expect(managementApi.Properties!['CorsConfiguration']).toBeUndefined();
+  });
+
+  it("leaves CORS on the SDK endpoint's function URL to the function, even with origins configured", () => {
+    // The function answers each page with its SDK key's origins; URL settings would add a second Access-Control-Allow-Origin.
+    const [url, ...others] = Object.values(resourcesOf(synth.api, 'AWS::Lambda::Url'));
+    expect(others).toEqual([]);
+    expect(url!.Properties).toEqual({ AuthType: 'NONE', TargetFunctionArn: expect.anything() });
+  });
+
+  it('caps the SDK endpoint with the configured reserved concurrency, and no other function', () => {
+    const reserved = Object.values(resourcesOf(synth.api, 'AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties!['ReservedConcurrentExecutions'] !== undefined)
+      .map((fn) => [String(fn.Properties!['Description']).split(' (')[0], fn.Properties!['ReservedConcurrentExecutions']]);
+    expect(reserved).toEqual([['Upshot SDK endpoint', 200]]);
   });
 
   it('throttles with the configured limits and passes the retention to the functions', () => {
