@@ -372,7 +372,12 @@ describe.each(['minified', 'readable'] as const)('the browser SDK on the demo pa
     await context.close();
   });
 
-  it('works from another origin: config with CORS, events as text/plain, no preflight needed', { timeout: 60_000 }, async () => {
+  const apis: [name: string, url: () => string][] = [
+    ['the platform', () => platform!.url],
+    ["the SDK endpoint (its function URL's twin)", () => platform!.sdkEndpointUrl],
+  ];
+  for (const [name, apiUrl] of apis) it(`works from another origin through ${name}: config with CORS, events as text/plain, no preflight needed`, { timeout: 60_000 }, async () => {
+    const api = apiUrl();
     const experiment = await newExperiment();
     const server = await serveDemoElsewhere(bundleName);
     try {
@@ -385,7 +390,11 @@ describe.each(['minified', 'readable'] as const)('the browser SDK on the demo pa
       const devtools = await context.newCDPSession(page);
       devtools.on('Network.requestWillBeSent', ({ request }) => request.method === 'OPTIONS' && preflights.push(request.url));
       await devtools.send('Network.enable');
-      await page.goto(`${server.url}/demo/?${new URLSearchParams({ key: sdkKey, experiment, api: platform!.url })}`);
+      const apiResponses: { url: string; allowOrigin: string | undefined }[] = [];
+      page.on('response', async (response) => {
+        if (response.url().startsWith(api)) apiResponses.push({ url: response.url(), allowOrigin: (await response.allHeaders())['access-control-allow-origin'] });
+      });
+      await page.goto(`${server.url}/demo/?${new URLSearchParams({ key: sdkKey, experiment, api })}`);
       const variant = await shownVariant(page);
       expect(['A', 'B']).toContain(variant);
       await page.click('#cta');
@@ -396,9 +405,13 @@ describe.each(['minified', 'readable'] as const)('the browser SDK on the demo pa
       expect(await settledRows(experiment, expected)).toEqual(expected);
       expect(errors).toEqual([]);
       expect(preflights).toEqual([]);
+      // Config and events came from this API, each answered with exactly the page's origin (one header, not two).
+      expect(apiResponses.some((response) => response.url.includes('/v1/config'))).toBe(true);
+      expect(apiResponses.some((response) => response.url.includes('/v1/events'))).toBe(true);
+      for (const response of apiResponses) expect(response.allowOrigin, response.url).toBe(server.url);
       // The check can fail: a request with a custom header is preflighted, and seen.
-      await page.evaluate((url) => fetch(url, { headers: { 'x-probe': '1' } }).catch(() => undefined), `${platform!.url}/v1/health`);
-      await expect.poll(() => preflights).toEqual([`${platform!.url}/v1/health`]);
+      await page.evaluate((url) => fetch(url, { headers: { 'x-probe': '1' } }).catch(() => undefined), `${api}/v1/health`);
+      await expect.poll(() => preflights).toEqual([`${api}/v1/health`]);
       await context.close();
     } finally {
       await new Promise((resolve) => server.server.close(resolve));

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse, HttpError } from '../http/errors.ts';
 import type { HttpResponse } from '../http/http-handler.ts';
 import { logger } from '../http/logger.ts';
-import { findRoute, matchPath, routes, type Route, type RouteName } from '../routes.ts';
+import { findRoute, matchPath, routes, type RouteName } from '../routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
@@ -58,8 +58,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The event API Gateway HTTP APIs (payload format 2.0) hand to Lambda for this request. */
-function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+/**
+ * The event Lambda receives for this request (payload format 2.0): from an HTTP API route (`routeKey`
+ * `GET /v1/config`, path parameters) or from a function URL (`routeKey` `$default`, no parameters).
+ */
+function toApiGatewayEvent(request: IncomingMessage, url: URL, method: string, routeKey: string, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -70,7 +73,7 @@ function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Route, par
   const isText = /^(text\/|application\/json)/.test(headers['content-type'] ?? 'text/plain');
   return {
     version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     cookies: request.headers.cookie?.split(/;\s*/),
@@ -83,14 +86,14 @@ function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Route, par
       domainName: headers['host'] ?? 'localhost',
       domainPrefix: 'localhost',
       http: {
-        method: route.method,
+        method,
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: `${route.method} ${route.path}`,
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
@@ -100,16 +103,16 @@ function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Route, par
   };
 }
 
-function lambdaContext(route: Route, requestId: string): Context {
+function lambdaContext(functionName: string, requestId: string): Context {
   const deadline = Date.now() + 29_000;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `upshot-${route.name}`,
+    functionName: `upshot-${functionName}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:upshot-${route.name}`,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:upshot-${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: requestId,
-    logGroupName: `/aws/lambda/upshot-${route.name}`,
+    logGroupName: `/aws/lambda/upshot-${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
@@ -161,8 +164,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
         if (!found) throw new HttpError(404, 'not_found', `No route ${method} ${url.pathname}. See the README for the API.`);
         if (!('route' in found)) throw new HttpError(405, 'method_not_allowed', `${url.pathname} accepts ${found.allowed.join(', ')}.`);
         const body = await readBody(request);
-        const event = toApiGatewayEvent(request, url, found.route, found.params, body);
-        const result = await options.handlers[found.route.name](event, lambdaContext(found.route, event.requestContext.requestId));
+        const event = toApiGatewayEvent(request, url, found.route.method, `${found.route.method} ${found.route.path}`, found.params, body);
+        const result = await options.handlers[found.route.name](event, lambdaContext(found.route.name, event.requestContext.requestId));
         return send(response, result);
       }
       if ((method === 'GET' || method === 'HEAD') && (await serveStatic(options.mounts ?? [], url.pathname, response))) return;
@@ -192,4 +195,24 @@ function preflight(request: IncomingMessage, response: ServerResponse, path: str
     vary: 'Origin',
   });
   response.end();
+}
+
+/**
+ * The local twin of a Lambda function URL: every request, whatever its path and method (OPTIONS
+ * included, since the URL has no CORS settings), becomes the event a function URL sends
+ * (`routeKey` `$default`) and goes to the one handler.
+ */
+export function createFunctionUrlServer(options: { name: string; handler: LambdaHandler }): Server {
+  return createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      const body = await readBody(request);
+      const event = toApiGatewayEvent(request, url, (request.method ?? 'GET').toUpperCase(), '$default', {}, body);
+      send(response, await options.handler(event, lambdaContext(options.name, event.requestContext.requestId)));
+    } catch (error) {
+      if (!(error instanceof HttpError)) logger.error('local function URL failed', { path: url.pathname, error });
+      if (!response.headersSent) send(response, errorResponse(error));
+      else response.destroy();
+    }
+  });
 }

@@ -1,16 +1,18 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeps } from '../composition.ts';
 import { routeHandlers } from '../handlers/index.ts';
+import { makeHandler as sdkEndpoint } from '../handlers/sdk-endpoint.ts';
 import { logger } from '../http/logger.ts';
 import { ensureTable } from '../store/table.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { buildAssets } from './assets.ts';
 import { ensureDemoExperiment, ensureLocalKeys, type LocalKeys } from './bootstrap.ts';
 import { localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createLocalServer } from './http-server.ts';
+import { createFunctionUrlServer, createLocalServer } from './http-server.ts';
 import { startAggregatorPoller } from './aggregator-poller.ts';
 import type { StreamPoller } from './stream-poller.ts';
 
@@ -21,6 +23,8 @@ export interface PlatformOptions {
   /** Where DynamoDB Local keeps its file, plus keys and the stream checkpoint. */
   dataDir: string;
   port?: number;
+  /** Also serve the SDK endpoint, as its function URL does in AWS, on this port (0: any free one). */
+  sdkEndpointPort?: number;
   host?: string;
   demo?: boolean;
   log?: (line: string) => void;
@@ -29,6 +33,8 @@ export interface PlatformOptions {
 export interface Platform {
   url: string;
   port: number;
+  /** The SDK endpoint's local function URL, when `sdkEndpointPort` was given. */
+  sdkEndpointUrl?: string;
   keys: LocalKeys;
   deps: Deps;
   poller: StreamPoller;
@@ -74,25 +80,48 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log: (line) => (/fail|error|reset|trimmed/i.test(line) ? logger.warn(line) : undefined),
     });
 
-    const server = createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT) });
-    await new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen);
-      server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolveListen());
-    });
-    const port = (server.address() as AddressInfo).port;
+    const servers: Server[] = [];
+    const listen = async (server: Server, port: number): Promise<number> => {
+      servers.push(server);
+      await new Promise<void>((resolveListen, rejectListen) => {
+        server.once('error', rejectListen);
+        server.listen(port, options.host ?? '127.0.0.1', () => resolveListen());
+      });
+      return (server.address() as AddressInfo).port;
+    };
+    const closeServers = () =>
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolveClose) => {
+              server.close(() => resolveClose());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    let port: number;
+    let sdkEndpointUrl: string | undefined;
+    try {
+      port = await listen(createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT) }), options.port ?? 8787);
+      if (options.sdkEndpointPort !== undefined) {
+        const sdkPort = await listen(createFunctionUrlServer({ name: 'sdk-endpoint', handler: sdkEndpoint(deps) }), options.sdkEndpointPort);
+        sdkEndpointUrl = `http://localhost:${sdkPort}`;
+      }
+    } catch (error) {
+      await closeServers();
+      await poller.stop();
+      throw error;
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
-        await new Promise<void>((resolveClose) => {
-          server.close(() => resolveClose());
-          server.closeAllConnections();
-        });
+        await closeServers();
         await poller.stop();
         client.destroy();
         await database.stop();
       })());
-    return { url: `http://localhost:${port}`, port, keys, deps, poller, demoSeeded, stop };
+    return { url: `http://localhost:${port}`, port, sdkEndpointUrl, keys, deps, poller, demoSeeded, stop };
   } catch (error) {
     client.destroy();
     await database.stop();

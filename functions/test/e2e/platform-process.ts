@@ -21,6 +21,8 @@ export async function freePort(): Promise<number> {
 export interface PlatformProcess {
   child: ChildProcess;
   url: string;
+  /** The SDK endpoint's local function URL (on a free port). */
+  sdkEndpointUrl: string;
   output: () => string;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
@@ -28,7 +30,7 @@ export interface PlatformProcess {
 
 /** Starts `functions/src/local/main.ts` exactly as `npm start` does, as its own process, so it can be killed. */
 export async function startPlatformProcess(dataDir: string, port: number, extraArgs: string[] = []): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/src/local/main.ts', '--data', dataDir, '--port', String(port), ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/src/local/main.ts', '--data', dataDir, '--port', String(port), '--sdk-port', '0', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
@@ -39,7 +41,7 @@ export async function startPlatformProcess(dataDir: string, port: number, extraA
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 90_000;
-  while (!output.includes('Upshot is running')) {
+  while (!output.includes('Press Ctrl+C to stop.')) {
     if (child.exitCode !== null) throw new Error(`The platform exited early (code ${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -47,7 +49,9 @@ export async function startPlatformProcess(dataDir: string, port: number, extraA
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, url, output: () => output, exited };
+  const sdkEndpointUrl = /SDK endpoint[^\n]*?(http:\/\/\S+)/.exec(output)?.[1];
+  if (!sdkEndpointUrl) throw new Error(`The platform did not name its SDK endpoint:\n${output}`);
+  return { child, url, sdkEndpointUrl, output: () => output, exited };
 }
 
 export async function stopPlatformProcess(platform: PlatformProcess | undefined): Promise<void> {
