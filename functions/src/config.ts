@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The only reader of process.env: parsed once, with the missing or bad variable named. */
 const environmentSchema = z.object({

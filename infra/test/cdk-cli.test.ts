@@ -89,7 +89,8 @@ describe('npx cdk synth', () => {
         gzipBytes: gzipSync(code).length,
         sourceMapBytes: statSync(join(dir, 'index.mjs.map')).size,
       };
-      expect(sizes[name].bytes, name).toBeLessThan(1_500_000);
+      // About 480 KB each; `import { z } from 'zod'` instead of `import * as z` adds zod's 60-odd locales (~370 KB).
+      expect(sizes[name].bytes, `${name} bundle size`).toBeLessThan(650_000);
     }
     writeFileSync(join(OUT, 'bundle-sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`.padStart(8);

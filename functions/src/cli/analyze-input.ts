@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(1e12, 'must be at most 1e12');
 const amount = z.number().finite().min(-1e15).max(1e15);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { csvHeader, toCsvRows, toMarkdown } from '../report/index.ts';
 import { summarize, type ResultSummary, type SummaryInput } from '../stats/index.ts';
 import { analyzeInputSchema } from './analyze-input.ts';

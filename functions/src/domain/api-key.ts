@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const roleSchema = z.enum(['admin', 'analyst']);
 export type Role = z.output<typeof roleSchema>;

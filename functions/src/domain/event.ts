@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencySchema, keySchema } from './experiment.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 100;

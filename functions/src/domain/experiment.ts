@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExperimentConfig } from '@upshot/sdk/config';
 import { validationError } from './errors.ts';
 

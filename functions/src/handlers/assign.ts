@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { lambdaDeps } from '../composition.ts';
 import { keySchema, visitorIdSchema } from '../domain/index.ts';
 import { defineHandler } from '../http/http-handler.ts';

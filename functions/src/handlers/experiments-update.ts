@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { lambdaDeps } from '../composition.ts';
 import { experimentPatchSchema, keySchema } from '../domain/index.ts';
 import { defineHandler } from '../http/http-handler.ts';

@@ -1,6 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z, type ZodType } from 'zod';
+// A namespace import lets esbuild drop zod's other locales (about 370 KB of every bundle).
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { validationError, type ApiKeyRecord, type SdkKeyRecord } from '../domain/index.ts';
 import { routeByName, type Route, type RouteName } from '../routes.ts';
 import type { Deps } from '../use-cases/deps.ts';
