@@ -112,6 +112,16 @@ describe('management API', () => {
     expect(response.body.details.allowed).toEqual(['pause', 'stop', 'phase']);
   });
 
+  it('refuses changes sent with an action other than phase, and leaves the experiment as it was', async () => {
+    const before = await deps.store.getExperiment('hero-offer');
+    const response = await call('POST', '/v1/experiments/hero-offer/pause', { key: admin, body: { coverage: 0.2 } });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toBe('Invalid request body: coverage: "pause" takes no changes; send them with the "phase" action, or edit a draft.');
+    expect(await deps.store.getExperiment('hero-offer')).toEqual(before);
+    const empty = await call('POST', '/v1/experiments/hero-offer/resume', { key: admin, body: {} });
+    expect(empty.status).toBe(409);
+  });
+
   it('answers 404 for an unknown experiment and an unknown route', async () => {
     expect((await call('GET', '/v1/experiments/nope', { key: admin })).status).toBe(404);
     expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
