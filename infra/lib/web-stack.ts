@@ -48,12 +48,16 @@ const SPA_REWRITE = `function handler(event) {
   return request;
 }`;
 
-/** The dashboard loads only its own scripts and talks only to its own origin (the API is under /v1 on it). */
+/**
+ * The dashboard loads only its own scripts and talks only to its own origin (the API is under /v1 on
+ * it). Images may come from any HTTPS origin: offer previews show the variant's `imageUrl`, which
+ * lives on the shop's own CDN (the dashboard sends no referrer with them).
+ */
 const DASHBOARD_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

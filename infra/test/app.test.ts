@@ -514,6 +514,9 @@ describe('web stack', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    // Offer previews show images from the shop's CDN, over HTTPS only.
+    expect(csp).toContain("img-src 'self' data: https:");
     expect(csp).not.toContain('unsafe-eval');
   });
 
