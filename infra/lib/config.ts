@@ -167,11 +167,7 @@ export function validateConfig(config: UpshotConfig): UpshotConfig {
   numberIn('aggregator.retryAttempts', config.aggregator.retryAttempts, 0, 10_000);
   numberIn('alarms.serverErrors', config.alarms.serverErrors, 1, 1_000_000);
   numberIn('alarms.iteratorAgeSeconds', config.alarms.iteratorAgeSeconds, 1, 86_400);
-  if (config.sdkEndpointConcurrency !== undefined && !(Number.isInteger(config.sdkEndpointConcurrency) && config.sdkEndpointConcurrency >= 1 && config.sdkEndpointConcurrency <= 10_000)) {
-    throw new ConfigError(
-      `sdkEndpointConcurrency must be an integer from 1 to 10000 (the SDK endpoint's reserved concurrency, which your account's unreserved concurrency must leave room for), or unset for none; got ${JSON.stringify(config.sdkEndpointConcurrency)}.`,
-    );
-  }
+  if (config.sdkEndpointConcurrency !== undefined) numberIn('sdkEndpointConcurrency', config.sdkEndpointConcurrency, 1, 10_000);
   return config;
 }
 
