@@ -200,6 +200,9 @@ describe('the dashboard', () => {
     expect(saved.margin).toBe(0.6);
     expect(saved.stages).toEqual(['plan', 'payment']);
     expect(await page.getByTestId('install-snippet').textContent()).toContain(`upshot.variant('${EXPERIMENT}')`);
+    // Pages are pointed at the SDK endpoint the platform publishes in /deployment.json, not at the dashboard's origin.
+    await page.getByTestId('install-endpoint').waitFor();
+    expect(await page.getByTestId('install-snippet').textContent()).toContain(`apiUrl: '${platform.sdkEndpointUrl}'`);
   });
 
   it('launches the draft after a confirmation', async () => {

@@ -32,6 +32,7 @@ export function buildUpshot(app: App, config: UpshotConfig, env?: Environment): 
     config,
     publicApi: api.publicApi,
     managementApi: api.managementApi,
+    sdkEndpointUrl: api.sdkEndpointUrl.url,
   });
   Tags.of(app).add('upshot:stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

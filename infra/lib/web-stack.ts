@@ -36,7 +36,15 @@ export interface WebStackProps extends StackProps {
   config: UpshotConfig;
   publicApi: HttpApi;
   managementApi: HttpApi;
+  /** The SDK endpoint's function URL, published in /deployment.json for the dashboard's install snippet. */
+  sdkEndpointUrl: string;
 }
+
+/**
+ * What the dashboard learns about its deployment from `/deployment.json` (the local platform
+ * serves the same file): where pages should send the SDK's requests.
+ */
+export const DEPLOYMENT_FILE = 'deployment.json';
 
 /** The dashboard is a single-page app: paths without a file extension get its index.html. */
 const SPA_REWRITE = `function handler(event) {
@@ -215,7 +223,7 @@ export class WebStack extends Stack {
 
     this.siteContent = stageSiteContent(join(Stage.of(this)!.outdir, '.upshot-site'));
     new BucketDeployment(this, 'Publish', {
-      sources: [Source.asset(this.siteContent.dir)],
+      sources: [Source.asset(this.siteContent.dir), Source.jsonData(DEPLOYMENT_FILE, { sdkEndpointUrl: props.sdkEndpointUrl })],
       destinationBucket: this.siteBucket,
       prune: true,
       distribution: this.distribution,

@@ -559,6 +559,16 @@ describe('web stack', () => {
     expect(synth.stacks.web.siteContent.placeholder || synth.stacks.web.siteContent.included.includes('dashboard/public')).toBe(true);
   });
 
+  it("publishes the SDK endpoint's function URL in /deployment.json, for the dashboard's install snippet", () => {
+    const deployment = Object.values(resourcesOf(synth.web, 'Custom::CDKBucketDeployment'))[0]!.Properties as Record<string, any>;
+    const urlExport = Object.entries(synth.api.toJSON()['Outputs'] as Record<string, { Value: unknown; Export?: { Name: string } }>).find(
+      ([, output]) => JSON.stringify(output.Value) === JSON.stringify({ 'Fn::GetAtt': [Object.keys(resourcesOf(synth.api, 'AWS::Lambda::Url'))[0], 'FunctionUrl'] }) && output.Export,
+    )![1].Export!.Name;
+    expect(deployment['SourceObjectKeys']).toHaveLength(2);
+    expect(deployment['SourceMarkers']).toEqual([{}, { '<<marker:0xbaba:0>>': { 'Fn::ImportValue': urlExport } }]);
+    expect(deployment['SourceMarkersConfig']).toEqual([{}, { jsonEscape: true }]);
+  });
+
   it('uses HTTP/2 and 3 and the configured price class', () => {
     expect(distribution()).toMatchObject({ HttpVersion: 'http2and3', PriceClass: 'PriceClass_100', Enabled: true });
   });

@@ -1,9 +1,31 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Experiment } from '../api-types.ts';
 import { useI18n } from '../i18n.tsx';
 import { primaryGoalKey } from '../summaries.ts';
 
 const SDK_KEY_STORAGE = 'upshot.sdkKey';
+
+/**
+ * Where pages should send the SDK's requests: the deployment's SDK endpoint (a Lambda function URL,
+ * no per-request charge beyond Lambda's), published in /deployment.json by the deployment and by
+ * `npm start`; this origin when there is none.
+ */
+function useSdkEndpoint(): string | undefined {
+  const [endpoint, setEndpoint] = useState<string>();
+  useEffect(() => {
+    let current = true;
+    fetch('/deployment.json', { cache: 'no-cache' })
+      .then((response) => (response.ok ? (response.json() as Promise<{ sdkEndpointUrl?: unknown }>) : {}))
+      .then((deployment: { sdkEndpointUrl?: unknown }) => {
+        if (current && typeof deployment.sdkEndpointUrl === 'string' && /^https?:\/\//.test(deployment.sdkEndpointUrl)) setEndpoint(deployment.sdkEndpointUrl.replace(/\/$/, ''));
+      })
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
+  return endpoint;
+}
 
 /**
  * The code a page needs for this experiment, with the SDK key and experiment key filled in.
@@ -21,13 +43,14 @@ export function InstallSnippet({ experiment }: { experiment: Experiment }) {
   });
   const [copied, setCopied] = useState(false);
   const origin = location.origin;
+  const sdkEndpoint = useSdkEndpoint();
   const goal = experiment.goals.find((candidate) => candidate.key === primaryGoalKey(experiment));
   const stage = experiment.stages[0];
   const key = sdkKey.trim() || '<your SDK key>';
   const code = [
     `<script src="${origin}/sdk/upshot.js"></script>`,
     '<script>',
-    `  const upshot = Upshot.createUpshot({ apiUrl: '${origin}', sdkKey: '${key}' });`,
+    `  const upshot = Upshot.createUpshot({ apiUrl: '${sdkEndpoint ?? origin}', sdkKey: '${key}' });`,
     '  upshot.ready().then(() => {',
     `    const offer = upshot.variant('${experiment.key}'); // { key, payload } or null`,
     '    if (offer) showOffer(offer.payload); // your code: headline, price, badge, call to action',
@@ -55,6 +78,11 @@ export function InstallSnippet({ experiment }: { experiment: Experiment }) {
         {t('install.title')}
       </h2>
       <p class="muted small">{t('install.intro')}</p>
+      {sdkEndpoint && (
+        <p class="muted small" data-testid="install-endpoint">
+          {t('install.endpoint')}
+        </p>
+      )}
       <div class="field">
         <label for="sdk-key">{t('install.sdkKey')}</label>
         <input

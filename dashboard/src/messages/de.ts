@@ -194,6 +194,7 @@ export const de: Record<MessageKey, string> = {
   'install.intro': 'Fügen Sie das in die Seite ein, die das Angebot zeigt. Das SDK wählt die Variante im Browser, ohne Umweg über den Server, und erfasst Ausspielungen und Conversions.',
   'install.sdkKey': 'SDK-Schlüssel',
   'install.sdkKeyHint': 'Der öffentliche Schlüssel Ihrer Website (wird beim Anlegen einmal angezeigt; lokal in .upshot/sdk-key).',
+  'install.endpoint': 'Ereignisse und Konfiguration gehen direkt an den SDK-Endpunkt dieser Installation, ihren günstigsten Zugang.',
   'install.copy': 'Code kopieren',
   'install.copied': 'Kopiert',
 

@@ -195,6 +195,7 @@ export const en = {
   'install.intro': 'Add this to the page that shows the offer. The SDK picks the variant in the browser, without a round trip, and records exposures and conversions.',
   'install.sdkKey': 'SDK key',
   'install.sdkKeyHint': 'The public key of your site (shown once when it is created; locally in .upshot/sdk-key).',
+  'install.endpoint': 'Events and the configuration go straight to this installation’s SDK endpoint, its least expensive way in.',
   'install.copy': 'Copy code',
   'install.copied': 'Copied',
 

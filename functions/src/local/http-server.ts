@@ -22,6 +22,8 @@ export interface StaticMount {
 export interface LocalServerOptions {
   handlers: Record<RouteName, LambdaHandler>;
   mounts?: StaticMount[];
+  /** JSON documents served at exact paths, e.g. `/deployment.json` (in AWS a file the deployment writes to the site bucket). */
+  documents?: Record<string, unknown>;
 }
 
 /** Bodies past this are refused before they reach a handler (API Gateway's own limit is 10 MB). */
@@ -167,6 +169,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
         const event = toApiGatewayEvent(request, url, found.route.method, `${found.route.method} ${found.route.path}`, found.params, body);
         const result = await options.handlers[found.route.name](event, lambdaContext(found.route.name, event.requestContext.requestId));
         return send(response, result);
+      }
+      const document = options.documents?.[url.pathname];
+      if ((method === 'GET' || method === 'HEAD') && document !== undefined) {
+        return send(response, { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }, body: method === 'GET' ? JSON.stringify(document) : undefined });
       }
       if ((method === 'GET' || method === 'HEAD') && (await serveStatic(options.mounts ?? [], url.pathname, response))) return;
       throw new HttpError(404, 'not_found', `Nothing at ${url.pathname}.`);

@@ -102,11 +102,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     let port: number;
     let sdkEndpointUrl: string | undefined;
     try {
-      port = await listen(createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT) }), options.port ?? 8787);
       if (options.sdkEndpointPort !== undefined) {
         const sdkPort = await listen(createFunctionUrlServer({ name: 'sdk-endpoint', handler: sdkEndpoint(deps) }), options.sdkEndpointPort);
         sdkEndpointUrl = `http://localhost:${sdkPort}`;
       }
+      // What the deployment publishes in AWS (infra/lib/web-stack.ts): the dashboard's install snippet reads it.
+      const documents = sdkEndpointUrl ? { '/deployment.json': { sdkEndpointUrl } } : {};
+      port = await listen(createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT), documents }), options.port ?? 8787);
     } catch (error) {
       await closeServers();
       await poller.stop();
