@@ -13,10 +13,7 @@ export const makeHandler = defineHandler({
     experiments: z.array(keySchema).max(50).optional(),
     attributes: z.record(z.string().max(64), attributeValue).refine((value) => Object.keys(value).length <= 50, 'At most 50 attributes.').optional(),
   }),
-  run: async (deps, { body }) => {
-    const { assignments } = await assignVisitor(deps, body);
-    return { body: { assignments } };
-  },
+  run: async (deps, { body }) => ({ body: await assignVisitor(deps, body) }),
 });
 
 export const handler = makeHandler(lambdaDeps);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assign } from '@upshot/sdk/assign';
 import type { Attributes } from '@upshot/sdk/config';
-import { toExperimentConfig, type IngestResult } from '../domain/index.ts';
 import type { Deps } from './deps.ts';
 import { recordEvents } from './record-events.ts';
 
@@ -21,7 +20,7 @@ export interface Assignment {
  * Server-side assignment with the SDK's own `assign`, recording one exposure per assigned
  * experiment. The exposure id derives from (experiment, phase, visitor), so calling again is a duplicate.
  */
-export async function assignVisitor(deps: Deps, request: AssignRequest): Promise<{ assignments: Record<string, Assignment>; exposures: IngestResult }> {
+export async function assignVisitor(deps: Deps, request: AssignRequest): Promise<{ assignments: Record<string, Assignment> }> {
   const running = [...(await deps.experiments.all()).values()].filter(
     (experiment) => experiment.status === 'running' && (!request.experiments || request.experiments.includes(experiment.key)),
   );
@@ -29,14 +28,13 @@ export async function assignVisitor(deps: Deps, request: AssignRequest): Promise
   const exposures: unknown[] = [];
   const now = deps.clock().getTime();
   for (const experiment of running) {
-    const config = toExperimentConfig(experiment);
-    const variantKey = assign(config, request.visitor, request.attributes);
+    const variantKey = assign(deps.experiments.configOf(experiment), request.visitor, request.attributes);
     const variant = experiment.variants.find((candidate) => candidate.key === variantKey);
     if (!variant) continue;
     assignments[experiment.key] = { variant: variant.key, payload: variant.payload, phase: experiment.phase };
     const id = createHash('sha256').update(`${experiment.key}:${experiment.phase}:${request.visitor}`).digest('base64url').slice(0, 32);
     exposures.push({ id, type: 'exposure', experiment: experiment.key, variant: variant.key, visitor: request.visitor, ts: now, phase: experiment.phase });
   }
-  const recorded = exposures.length ? await recordEvents(deps, exposures) : { accepted: 0, duplicates: 0, rejected: [] };
-  return { assignments, exposures: recorded };
+  await recordEvents(deps, exposures);
+  return { assignments };
 }

@@ -1,4 +1,5 @@
-import type { Experiment } from '../domain/index.ts';
+import type { ExperimentConfig } from '@upshot/sdk/config';
+import { toExperimentConfig, type Experiment } from '../domain/index.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -9,6 +10,10 @@ import type { Store } from '../store/store.ts';
 export class ExperimentCache {
   #loaded: { at: number; byKey: Map<string, Experiment> } | null = null;
   #loading: Promise<Map<string, Experiment>> | null = null;
+  /** Bumped by invalidate(), so a load that started before a write never stores what it read. */
+  #generation = 0;
+  /** Each definition's SDK config, built once per loaded definition rather than once per request. */
+  readonly #configs = new WeakMap<Experiment, ExperimentConfig>();
 
   constructor(
     private readonly store: Store,
@@ -18,24 +23,35 @@ export class ExperimentCache {
 
   async all(): Promise<Map<string, Experiment>> {
     if (this.#loaded && this.now() - this.#loaded.at < this.ttlMs) return this.#loaded.byKey;
-    this.#loading ??= this.store
+    if (this.#loading) return this.#loading;
+    const generation = this.#generation;
+    const loading = this.store
       .listExperiments()
       .then((experiments) => {
         const byKey = new Map(experiments.map((experiment) => [experiment.key, experiment]));
-        this.#loaded = { at: this.now(), byKey };
+        if (generation === this.#generation) this.#loaded = { at: this.now(), byKey };
         return byKey;
       })
       .finally(() => {
-        this.#loading = null;
+        if (this.#loading === loading) this.#loading = null;
       });
-    return this.#loading;
+    this.#loading = loading;
+    return loading;
   }
 
   async get(key: string): Promise<Experiment | undefined> {
     return (await this.all()).get(key);
   }
 
+  /** The SDK's view of a definition this cache returned (or any other). */
+  configOf(experiment: Experiment): ExperimentConfig {
+    let config = this.#configs.get(experiment);
+    if (!config) this.#configs.set(experiment, (config = toExperimentConfig(experiment)));
+    return config;
+  }
+
   invalidate(): void {
+    this.#generation++;
     this.#loaded = null;
     this.#loading = null;
   }

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { chooseVariant, isIncluded } from '@upshot/sdk/assign';
-import type { ExperimentConfig } from '@upshot/sdk/config';
 import {
   applyEvents,
   checkEvent,
-  toExperimentConfig,
   trackedEventSchema,
   type EventCheckContext,
-  type Experiment,
   type EventOutcome,
   type IngestResult,
   type PendingEvent,
@@ -34,18 +31,12 @@ export class WriteContentionError extends Error {
   }
 }
 
-/** The event checks' view of assignment; each experiment's config is built once per request, not per event. */
-function checkContext(now: number): EventCheckContext {
-  const configs = new Map<Experiment, ExperimentConfig>();
-  const configOf = (experiment: Experiment) => {
-    let config = configs.get(experiment);
-    if (!config) configs.set(experiment, (config = toExperimentConfig(experiment)));
-    return config;
-  };
+/** The event checks' view of assignment, with each experiment's config as the cache keeps it. */
+function checkContext(deps: Deps, now: number): EventCheckContext {
   return {
     now,
-    assignedVariant: (experiment, visitor) => chooseVariant(configOf(experiment), visitor),
-    isIncluded: (experiment, visitor) => isIncluded(configOf(experiment), visitor),
+    assignedVariant: (experiment, visitor) => chooseVariant(deps.experiments.configOf(experiment), visitor),
+    isIncluded: (experiment, visitor) => isIncluded(deps.experiments.configOf(experiment), visitor),
   };
 }
 
@@ -58,7 +49,7 @@ function checkContext(now: number): EventCheckContext {
 export async function recordEvents(deps: Deps, events: unknown[]): Promise<IngestResult> {
   const now = deps.clock();
   const outcomes = new Map<number, EventOutcome>();
-  const context = checkContext(now.getTime());
+  const context = checkContext(deps, now.getTime());
   const groups = new Map<string, { key: VisitorKey; events: PendingEvent[] }>();
 
   await Promise.all(
