@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readEnvironment, type Environment } from './config.ts';
+import { DEFAULT_CONFIG_CACHE_SECONDS, DEFAULT_RETENTION_DAYS, readEnvironment, type Environment } from './config.ts';
 import { DynamoDbStore } from './store/dynamodb-store.ts';
 import type { Deps } from './use-cases/deps.ts';
 import { ExperimentCache } from './use-cases/experiment-cache.ts';
@@ -11,13 +11,13 @@ import { SdkKeyCache } from './use-cases/sdk-key-cache.ts';
  */
 export function buildDeps(options: { client: DynamoDBClient; tableName: string; retentionDays?: number; configCacheSeconds?: number }): Deps {
   const store = new DynamoDbStore({ client: options.client, tableName: options.tableName });
-  const cacheMs = (options.configCacheSeconds ?? 5) * 1000;
+  const cacheMs = (options.configCacheSeconds ?? DEFAULT_CONFIG_CACHE_SECONDS) * 1000;
   return {
     store,
     experiments: new ExperimentCache(store, cacheMs),
     sdkKeys: new SdkKeyCache(store, cacheMs),
     clock: () => new Date(),
-    retentionDays: options.retentionDays ?? 400,
+    retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
   };
 }
 

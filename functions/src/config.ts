@@ -1,13 +1,18 @@
 import * as z from 'zod';
 
+/** Days a visitor's state is kept after its last event, unless RETENTION_DAYS says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 400;
+/** Seconds experiment definitions and SDK keys are kept per process, unless CONFIG_CACHE_SECONDS says otherwise. */
+export const DEFAULT_CONFIG_CACHE_SECONDS = 5;
+
 /** The only reader of process.env: parsed once, with the missing or bad variable named. */
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1, 'TABLE_NAME names the DynamoDB table.'),
   AWS_REGION: z.string().default('us-east-1'),
   /** Set locally to DynamoDB Local's URL; unset in Lambda. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(400),
-  CONFIG_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(DEFAULT_RETENTION_DAYS),
+  CONFIG_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_CONFIG_CACHE_SECONDS),
 });
 
 export type Environment = z.output<typeof environmentSchema>;

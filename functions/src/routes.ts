@@ -66,19 +66,25 @@ export const isPublicRoute = (route: Route): boolean => route.access === 'public
 
 export type RouteMatch = { route: Route; params: Record<string, string> } | { allowed: Method[] } | null;
 
-/** Most specific template first, so /v1/experiments/{key}/results wins over /v1/experiments/{key}/{action}. */
-const bySpecificity = (candidates: readonly Route[]): Route[] =>
-  [...candidates].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
+const sortedLists = new WeakMap<readonly Route[], Route[]>();
 
-const specificRoutes = bySpecificity(routes);
+/** Most specific template first, so /v1/experiments/{key}/results wins over /v1/experiments/{key}/{action}; sorted once per list. */
+function bySpecificity(candidates: readonly Route[]): Route[] {
+  let sorted = sortedLists.get(candidates);
+  if (!sorted) {
+    sorted = [...candidates].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
+    sortedLists.set(candidates, sorted);
+  }
+  return sorted;
+}
 
 /**
  * The route for a request: the match with its path parameters, `{ allowed }` when the path exists
  * with other methods only (a 405), or null (a 404). HEAD is looked up as GET.
  */
-export function findRoute(method: string, path: string, candidates: readonly Route[] = specificRoutes): RouteMatch {
+export function findRoute(method: string, path: string, candidates: readonly Route[] = routes): RouteMatch {
   const wanted = method === 'HEAD' ? 'GET' : method;
-  const ordered = candidates === specificRoutes ? specificRoutes : bySpecificity(candidates);
+  const ordered = bySpecificity(candidates);
   const allowed: Method[] = [];
   for (const route of ordered) {
     const params = matchPath(route.path, path);

@@ -60,16 +60,15 @@ export function transition(experiment: Experiment, action: LifecycleAction, chan
     return { ...experiment, status: 'running', phase: 1, seed, phases: [phaseRecord(experiment, 1, seed, now)], updatedAt };
   }
   if (action === 'phase') {
-    const { key, status, phase, seed: _seed, phases, version, createdAt, updatedAt: _updated, ...definition } = experiment;
-    const changed = parseDefinition(key, { ...definition, ...dropUndefined(change) });
-    const next = phase + 1;
+    const changed = reviseDefinition(experiment, change);
+    const next = experiment.phase + 1;
     const seed = context.newSeed();
     return {
       ...experiment,
       ...changed,
       phase: next,
       seed,
-      phases: [...closePhases(phases, now), phaseRecord(changed, next, seed, now)],
+      phases: [...closePhases(experiment.phases, now), phaseRecord(changed, next, seed, now)],
       updatedAt,
     };
   }
@@ -81,6 +80,12 @@ export function transition(experiment: Experiment, action: LifecycleAction, chan
 /** Leaves out keys whose value is undefined, so a patch only changes what it names. */
 export function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The experiment's definition with `changes` applied (undefined fields left alone), checked again as a whole. */
+export function reviseDefinition(experiment: Experiment, changes: object): NewExperiment {
+  const { key, status: _status, phase: _phase, seed: _seed, phases: _phases, version: _version, createdAt: _created, updatedAt: _updated, ...definition } = experiment;
+  return parseDefinition(key, { ...definition, ...dropUndefined(changes) });
 }
 
 /** A new experiment starts as a draft with no phase yet. */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { lambdaDeps } from '../composition.ts';
 import { errorResponse, HttpError } from '../http/errors.ts';
-import type { HttpResponse } from '../http/http-handler.ts';
+import { lowerCaseHeaders, type HttpResponse } from '../http/http-handler.ts';
 import { findRoute, isPublicRoute, routes } from '../routes.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { authorizeSdk } from '../use-cases/manage-keys.ts';
@@ -48,7 +48,7 @@ export function makeHandler(deps: Deps | (() => Deps)) {
  * answer carries no CORS headers, and the browser does not send the request.
  */
 async function preflight(deps: Deps, event: APIGatewayProxyEventV2): Promise<HttpResponse> {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = lowerCaseHeaders(event);
   const origin = headers['origin'];
   const requested = (headers['access-control-request-method'] ?? '').toUpperCase();
   const found = findRoute(requested, event.rawPath, sdkEndpointRoutes);

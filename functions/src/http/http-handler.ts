@@ -46,9 +46,12 @@ type Middleware = MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext>;
 
 const internal = (request: Request): Internal => (request.context.upshot ??= {});
 
+/** An event's headers with lower-case names (API Gateway passes them as the client sent them). */
+export const lowerCaseHeaders = (event: HttpEvent): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+
 /** The request's headers with lower-case names, computed once per request. */
-const headersOf = (event: HttpEvent, known: Internal) =>
-  (known.headers ??= Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])));
+const headersOf = (event: HttpEvent, known: Internal) => (known.headers ??= lowerCaseHeaders(event));
 
 /** Turns every error into the one JSON body; 5xx details stay in the log, never in the response. */
 const jsonErrors = (route: Route): Middleware => ({

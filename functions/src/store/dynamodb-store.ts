@@ -34,6 +34,7 @@ import {
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, addDeltas, contribution, type ApiKeyRecord, type CounterDelta, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 import { visitorKeyString, type CounterRow, type CounterUpdate, type Store, type VisitorKey } from './store.ts';
 
 const EXPERIMENT_PARTITION = 'EXP';
@@ -144,7 +145,7 @@ export class DynamoDbStore implements Store {
       await this.#documents.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: visitorPk(state), sk: VISITOR_SORT_KEY, ...state, version: state.version + 1, expiresAt },
+          Item: { pk: visitorPk(state), sk: VISITOR_SORT_KEY, ...state, version: state.version + 1, [TTL_ATTRIBUTE]: expiresAt },
           ConditionExpression: isNew ? 'attribute_not_exists(pk)' : 'version = :expected',
           ExpressionAttributeValues: isNew ? undefined : { ':expected': state.version },
         }),
@@ -386,7 +387,8 @@ function plainKeyRecord(item: Record<string, unknown>): Record<string, unknown> 
   return record;
 }
 
-function compareSequence(a: string, b: string): number {
+/** Orders stream sequence numbers (decimal strings of varying length) numerically. */
+export function compareSequence(a: string, b: string): number {
   const left = padSequence(a);
   const right = padSequence(b);
   return left < right ? -1 : left > right ? 1 : 0;

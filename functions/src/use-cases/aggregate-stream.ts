@@ -2,7 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash } from '@upshot/sdk/assign';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { counterDelta, type VisitorState } from '../domain/index.ts';
-import { parseVisitorState } from '../store/dynamodb-store.ts';
+import { compareSequence, parseVisitorState } from '../store/dynamodb-store.ts';
 import type { CounterUpdate, Store } from '../store/store.ts';
 
 /** The parts of a Lambda DynamoDB Streams event the aggregator reads. */
@@ -47,6 +47,7 @@ const shardToken = (shardId: string): string => hash(shardId).toString(36);
  */
 export async function aggregateStream(store: Store, batch: StreamBatch): Promise<StreamBatchResponse> {
   const updates = new Map<string, CounterUpdate>();
+  const shard = batch.shardId ? shardToken(batch.shardId) : undefined;
 
   for (const record of batch.Records) {
     const change = record.dynamodb;
@@ -56,8 +57,7 @@ export async function aggregateStream(store: Store, batch: StreamBatch): Promise
     if (!after) continue;
     const delta = counterDelta(imageToState(change.OldImage), after);
     if (Object.keys(delta).length === 0) continue;
-    if (!batch.shardId) throw new MissingShardIdError();
-    const shard = shardToken(batch.shardId);
+    if (!shard) throw new MissingShardIdError();
     const itemKey = `${after.experiment}#${after.phase}#${after.variant}#${after.day}`;
     const update = updates.get(itemKey) ?? { experiment: after.experiment, phase: after.phase, variant: after.variant, day: after.day, shard, records: [] };
     update.records.push({ sequenceNumber: change.SequenceNumber, delta });
@@ -74,6 +74,6 @@ export async function aggregateStream(store: Store, batch: StreamBatch): Promise
       }
     }),
   );
-  const first = failed.sort((a, b) => a.padStart(48, '0').localeCompare(b.padStart(48, '0')))[0];
+  const first = failed.sort(compareSequence)[0];
   return { batchItemFailures: first ? [{ itemIdentifier: first }] : [], state: {} };
 }

@@ -4,8 +4,7 @@ import {
   IllegalTransitionError,
   NotFoundError,
   draftExperiment,
-  dropUndefined,
-  parseDefinition,
+  reviseDefinition,
   transition,
   type Experiment,
   type ExperimentPatch,
@@ -44,8 +43,7 @@ export async function updateDraft(deps: Deps, key: string, patch: ExperimentPatc
       { status: experiment.status },
     );
   }
-  const { status, phase, seed, phases, version, createdAt, updatedAt, key: _key, ...definition } = experiment;
-  const changed = parseDefinition(key, { ...definition, ...dropUndefined(patch) });
+  const changed = reviseDefinition(experiment, patch);
   const saved = await deps.store.saveExperiment({ ...experiment, ...changed, updatedAt: deps.clock().toISOString() });
   deps.experiments.invalidate();
   return saved;
