@@ -27,7 +27,6 @@ let data: string;
 let adminKey: string;
 let sdkKey: string;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -132,7 +131,7 @@ beforeAll(async () => {
   sdkKey = await readKey(data, 'sdk-key');
   await seedOtherExperiments();
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  ({ context, page } = await newPage());
+  ({ page } = await newPage());
 }, 120_000);
 
 afterAll(async () => {

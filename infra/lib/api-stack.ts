@@ -105,7 +105,7 @@ export class ApiStack extends Stack {
             ? 'The health check is public on purpose: it reads nothing and says only that the API answers.'
             : route.access === 'sdk'
               ? 'Authorized in the function: a public SDK key (stored as its SHA-256) and its origin allow-list, checked on every request by the shared http glue.'
-              : `Authorized in the function: a bearer API key with the ${route.access} role, stored as its SHA-256 and compared in constant time by the shared http glue.`,
+              : `Authorized in the function: a bearer API key with the ${route.access} role, stored and looked up as its SHA-256 by the shared http glue.`,
       });
     }
 

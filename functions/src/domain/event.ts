@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { currencySchema, keySchema } from './experiment.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
-export const MAX_EVENTS_BODY_BYTES = 64 * 1024;
 /** Largest revenue one conversion may carry, in minor units (10 million in currency units). */
 export const MAX_REVENUE_MINOR = 1_000_000_000;
 
