@@ -5,12 +5,11 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { assign } from '../../sdk/src/assign.ts';
 import { buildDeps } from '../../functions/src/composition.ts';
 import { newExperimentSchema, toExperimentConfig } from '../../functions/src/domain/index.ts';
-import { handlerFactories } from '../../functions/src/handlers/index.ts';
+import { routeHandlers } from '../../functions/src/handlers/index.ts';
 import { seededRandom } from '../../functions/src/local/seeded-random.ts';
 import { localClientConfig } from '../../functions/src/local/dynamodb-local.ts';
 import { createLocalServer } from '../../functions/src/local/http-server.ts';
 import { startStreamPoller } from '../../functions/src/local/stream-poller.ts';
-import type { RouteName } from '../../functions/src/routes.ts';
 import { ensureTable } from '../../functions/src/store/table.ts';
 import { aggregateStream, type StreamBatch } from '../../functions/src/use-cases/aggregate-stream.ts';
 import { changeLifecycle, createExperiment } from '../../functions/src/use-cases/manage-experiments.ts';
@@ -107,27 +106,19 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
   const experiment = toExperimentConfig(await changeLifecycle(setup, draft.key, 'launch'));
 
   // The public routes share the ingest client, as they share the SDK endpoint's function in AWS.
-  const handlerMs: Partial<Record<RouteName, number[]>> = { events: [], config: [] };
-  const handlers = Object.fromEntries(
-    Object.entries(handlerFactories).map(([name, make]) => {
-      const deps = name === 'events' || name === 'config' ? ingest : name === 'results' ? results : setup;
-      const handler = make(deps) as unknown as (...args: unknown[]) => Promise<unknown>;
-      const durations = handlerMs[name as RouteName];
-      return [
-        name,
-        durations
-          ? async (...args: unknown[]) => {
-              const started = performance.now();
-              try {
-                return await handler(...args);
-              } finally {
-                durations.push(performance.now() - started);
-              }
-            }
-          : handler,
-      ];
-    }),
-  ) as Record<RouteName, never>;
+  const handlers = routeHandlers((name) => (name === 'events' || name === 'config' ? ingest : name === 'results' ? results : setup));
+  const handlerMs = { events: [] as number[], config: [] as number[] };
+  for (const name of ['events', 'config'] as const) {
+    const handler = handlers[name];
+    handlers[name] = async (...args) => {
+      const started = performance.now();
+      try {
+        return await handler(...args);
+      } finally {
+        handlerMs[name].push(performance.now() - started);
+      }
+    };
+  }
   const server: Server = createLocalServer({ handlers });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -234,8 +225,8 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
       recordsPerEvent: round(((puts?.requests ?? 0) - (puts?.conditionFailures ?? 0)) / totals.accepted, 3),
       visitorsPerEvent: round(states.length / totals.accepted, 3),
       visitorStateBytes: Math.round(states.reduce((sum, item) => sum + itemSize(item), 0) / Math.max(1, states.length)),
-      ingestHandlerMs: { p50: round(quantile(handlerMs.events!, 0.5), 1), p99: round(quantile(handlerMs.events!, 0.99), 1) },
-      configHandlerMs: { p50: round(quantile(handlerMs.config!, 0.5), 1), p99: round(quantile(handlerMs.config!, 0.99), 1) },
+      ingestHandlerMs: { p50: round(quantile(handlerMs.events, 0.5), 1), p99: round(quantile(handlerMs.events, 0.99), 1) },
+      configHandlerMs: { p50: round(quantile(handlerMs.config, 0.5), 1), p99: round(quantile(handlerMs.config, 0.99), 1) },
       resultsRequests,
     };
   } finally {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeps } from '../../functions/src/composition.ts';
 import { counterName, newExperimentSchema } from '../../functions/src/domain/index.ts';
-import { handlerFactories } from '../../functions/src/handlers/index.ts';
+import { routeHandlers } from '../../functions/src/handlers/index.ts';
 import { localClientConfig } from '../../functions/src/local/dynamodb-local.ts';
 import { createLocalServer } from '../../functions/src/local/http-server.ts';
 import { ensureTable } from '../../functions/src/store/table.ts';
@@ -118,9 +118,7 @@ export async function measureResultsLatency(endpoint: string, log: (line: string
   const deps = buildDeps({ client, tableName, configCacheSeconds: 0 });
   const readDeps = buildDeps({ client: readClient, tableName });
   const adminKey = (await createApiKey(deps, { label: 'bench', role: 'admin' })).key;
-  const server: Server = createLocalServer({
-    handlers: Object.fromEntries(Object.entries(handlerFactories).map(([name, make]) => [name, make(readDeps)])) as never,
-  });
+  const server: Server = createLocalServer({ handlers: routeHandlers(readDeps) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const cases = [

@@ -3,7 +3,7 @@ import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { buildDeps, clientFor } from '../composition.ts';
 import { newApiKeySchema, newSdkKeySchema } from '../domain/index.ts';
 import { createApiKey, createSdkKey } from '../use-cases/manage-keys.ts';
-import { FailureError, UsageError } from './cli-error.ts';
+import { FailureError, UsageError, reportCliError } from './cli-error.ts';
 import { processIo, type Io } from './io.ts';
 
 export const keysUsage = `Usage: upshot keys create --role admin|analyst|sdk --table <name> [options]
@@ -135,16 +135,6 @@ export async function keysCommand(argv: string[], io: Io = processIo): Promise<n
     await createKey(args, io);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('ERR_PARSE_ARGS_'))) {
-      const hint = error instanceof UsageError ? error.hint : 'Run "upshot keys --help" for the options.';
-      io.stderr.write(`upshot keys: ${(error as Error).message}\n${hint ? `${hint.endsWith('\n') ? hint : `${hint}\n`}` : ''}`);
-      return 2;
-    }
-    if (error instanceof FailureError) {
-      io.stderr.write(`upshot keys: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr.write(`upshot keys: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return 1;
+    return reportCliError('keys', error, io);
   }
 }

@@ -1,5 +1,5 @@
 import { analyzeCommand } from './analyze-command.ts';
-import { FailureError, UsageError } from './cli-error.ts';
+import { reportCliError } from './cli-error.ts';
 import { processIo, type Io } from './io.ts';
 import { planCommand } from './plan-command.ts';
 import { resultsCommand } from './results-command.ts';
@@ -12,10 +12,6 @@ const commands: Record<string, (args: string[], io: Io) => Promise<void>> = {
 };
 
 /** node:util parseArgs's own errors (unknown option, missing value) are usage errors. */
-function isParseArgsError(error: unknown): error is Error {
-  return typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
-}
-
 /**
  * The `upshot` command line: dispatches to a command and turns its errors into a
  * message and an exit status (0 done, 2 usage or input, 1 anything else). Launched by
@@ -45,16 +41,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     await command(args, io);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      const hint = error instanceof UsageError ? error.hint : `Run "upshot ${name} --help" for the options.`;
-      io.stderr.write(`upshot ${name}: ${error.message}\n${hint ? `${hint.endsWith('\n') ? hint : `${hint}\n`}` : ''}`);
-      return 2;
-    }
-    if (error instanceof FailureError) {
-      io.stderr.write(`upshot ${name}: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr.write(`upshot ${name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return 1;
+    return reportCliError(name, error, io);
   }
 }

@@ -19,7 +19,7 @@ import { makeHandler as sdkKeysList } from './sdk-keys-list.ts';
 import { makeHandler as sdkKeysRevoke } from './sdk-keys-revoke.ts';
 
 /** Every route's handler factory, for the local server; Lambda imports each file on its own. */
-export const handlerFactories = {
+const handlerFactories = {
   health,
   config,
   assign,

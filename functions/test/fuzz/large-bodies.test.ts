@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeps } from '../../src/composition.ts';
-import { handlerFactories } from '../../src/handlers/index.ts';
+import { routeHandlers } from '../../src/handlers/index.ts';
 import { routeByName, routes, type RouteName } from '../../src/routes.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { testClientConfig } from '../support/dynamodb.ts';
@@ -62,8 +62,9 @@ describe('10 MB request bodies', () => {
     const client = new DynamoDBClient(testClientConfig());
     try {
       const deps = buildDeps({ client, tableName: target.tableName });
+      const handlers = routeHandlers(deps);
       for (const route of bodyRoutes) {
-        const handler = handlerFactories[route.name](deps) as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string }>;
+        const handler = handlers[route.name];
         for (const build of Object.values(shapes)) {
           const event = {
             version: '2.0',
@@ -78,7 +79,7 @@ describe('10 MB request bodies', () => {
           } as unknown as APIGatewayProxyEventV2;
           const response = await handler(event, {} as Context);
           expect(response.statusCode).toBe(413);
-          expect(JSON.parse(response.body)).toEqual({ error: 'payload_too_large', message: `The request body may be at most ${route.maxBodyBytes} bytes.` });
+          expect(JSON.parse(response.body!)).toEqual({ error: 'payload_too_large', message: `The request body may be at most ${route.maxBodyBytes} bytes.` });
         }
       }
     } finally {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeps } from '../../../src/composition.ts';
 import { counterName, newExperimentSchema, type Experiment } from '../../../src/domain/index.ts';
-import { handlerFactories } from '../../../src/handlers/index.ts';
+import { routeHandlers } from '../../../src/handlers/index.ts';
 import { createLocalServer } from '../../../src/local/http-server.ts';
 import type { Deps } from '../../../src/use-cases/deps.ts';
 import { changeLifecycle, createExperiment } from '../../../src/use-cases/manage-experiments.ts';
@@ -118,8 +118,7 @@ export async function startFuzzTarget(name: string): Promise<FuzzTarget> {
       const routeClient = new DynamoDBClient(testClientConfig());
       const writes = countWrites(routeClient);
       const routeDeps = buildDeps({ client: routeClient, tableName, configCacheSeconds: 5 });
-      const handlers = Object.fromEntries(Object.entries(handlerFactories).map(([route, make]) => [route, make(routeDeps)]));
-      const server: Server = createLocalServer({ handlers: handlers as never });
+      const server: Server = createLocalServer({ handlers: routeHandlers(routeDeps) });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const entry: RouteServer = {
         base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
