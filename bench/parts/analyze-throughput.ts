@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface AnalyzeFigures {
   source: string;
-  experiments: number | null;
+  experiments: number;
   inProcessSeconds: number | null;
   cliSeconds: number | null;
   experimentsPerSecondInProcess: number | null;
@@ -18,9 +17,6 @@ export interface AnalyzeFigures {
  */
 export async function measureAnalyze(root: string, experiments: number): Promise<AnalyzeFigures> {
   const script = join(root, 'bench/analyze.ts');
-  if (!existsSync(script)) {
-    return { source: 'skipped: bench/analyze.ts does not exist', experiments: null, inProcessSeconds: null, cliSeconds: null, experimentsPerSecondInProcess: null, experimentsPerSecondCli: null, output: '' };
-  }
   const output = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', script, String(experiments)], { cwd: root, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`bench/analyze.ts failed: ${error.message}\n${stdout}\n${stderr}`));

@@ -68,7 +68,8 @@ const perUnit = (tally: OperationTally[], field: keyof OperationTally, divisor: 
  * aggregator on DynamoDB Local: one metered DynamoDB client for the ingest route, one for the
  * aggregator, one for the results route (see lib/capacity-meter.ts for the two ways of counting).
  */
-export async function measureCapacity(endpoint: string, log: (line: string) => void): Promise<CapacityFigures> {
+export async function measureCapacity(endpoint: string, log: (line: string) => void, visitors = TRAFFIC_MIX.visitors): Promise<CapacityFigures> {
+  const mix = { ...TRAFFIC_MIX, visitors };
   const tableName = `bench-capacity-${Date.now()}`;
   const config = localClientConfig(endpoint);
   const setupClient = new DynamoDBClient(config);
@@ -145,25 +146,25 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
     /** A request of the mix: a beacon's body, or null for a config fetch. */
     const CONFIG = null;
     const waves: (string | null)[][] = [[], [], []];
-    for (let index = 0; index < TRAFFIC_MIX.visitors; index++) {
+    for (let index = 0; index < mix.visitors; index++) {
       const visitor = `v${index.toString(36)}-${Math.floor(random() * 1e9).toString(36)}`;
       const variant = assign(experiment, visitor);
       if (!variant) continue;
       waves[0]!.push(CONFIG, beacon(visitor, variant, { type: 'exposure' }));
-      if (random() >= TRAFFIC_MIX.reachCart) continue;
-      if (random() < TRAFFIC_MIX.buyFromCart) {
+      if (random() >= mix.reachCart) continue;
+      if (random() < mix.buyFromCart) {
         waves[1]!.push(beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR' }));
       } else {
         waves[1]!.push(beacon(visitor, variant, { type: 'abandonment', stage: 'cart', reason: 'left' }));
-        if (random() < TRAFFIC_MIX.comeBack) waves[2]!.push(CONFIG, beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR', at: 1 }));
+        if (random() < mix.comeBack) waves[2]!.push(CONFIG, beacon(visitor, variant, { type: 'conversion', goal: 'purchase', revenue: 2_000 + Math.floor(random() * 8_000), currency: 'EUR', at: 1 }));
       }
     }
     const totals = { requests: 0, configRequests: 0, sent: 0, accepted: 0, duplicates: 0 };
     for (const wave of waves) {
-      const queue = wave.flatMap((body) => (body !== CONFIG && random() < TRAFFIC_MIX.duplicateBeacons ? [body, body] : [body]));
+      const queue = wave.flatMap((body) => (body !== CONFIG && random() < mix.duplicateBeacons ? [body, body] : [body]));
       let cursor = 0;
       await Promise.all(
-        Array.from({ length: TRAFFIC_MIX.senders }, async () => {
+        Array.from({ length: mix.senders }, async () => {
           while (cursor < queue.length) {
             const body = queue[cursor++]!;
             if (body === CONFIG) {
@@ -200,7 +201,7 @@ export async function measureCapacity(endpoint: string, log: (line: string) => v
     const breakdown = Object.fromEntries(Object.entries(meters).map(([role, meter]) => [role, Object.fromEntries(meter.byOperation)]));
     const records = invocations.reduce((sum, invocation) => sum + invocation.records, 0);
     return {
-      mix: TRAFFIC_MIX,
+      mix,
       requests: totals.requests,
       configRequests: totals.configRequests,
       events: { sent: totals.sent, accepted: totals.accepted, duplicates: totals.duplicates },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { assign } from '../../sdk/src/assign.ts';
 import type { ExperimentConfig } from '../../sdk/src/config.ts';
+import { primaryGoal } from '../../functions/src/domain/experiment.ts';
 import { freePort, readKey, startPlatformProcess, stopPlatformProcess } from '../../functions/test/e2e/platform-process.ts';
 import { childPids, processCpuSeconds, sampleLoad, type LoadSample } from '../lib/machine.ts';
 
@@ -40,7 +41,7 @@ export interface IngestOptions {
  * the tamper guard accepts them); an odd count ends with a lone exposure.
  */
 function beaconFactory(config: ExperimentConfig, eventsPerRequest: number): () => string {
-  const goal = config.goals.find((candidate) => candidate.primary) ?? config.goals[0]!;
+  const goal = primaryGoal(config);
   const prefix = randomUUID().slice(0, 8);
   let sequence = 0;
   return () => {

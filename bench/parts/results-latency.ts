@@ -29,6 +29,9 @@ export interface ResultsCase {
   rruPerRequest: number;
 }
 
+/** A share of the mix as whole percent, for the bigint counters. */
+const percent = (share: number): bigint => BigInt(Math.round(share * 100));
+
 /** Events per visitor in the realistic mix: the exposure, the cart event of 30 %, the come-back purchase. */
 const EVENTS_PER_VISITOR = 1 + TRAFFIC_MIX.reachCart + TRAFFIC_MIX.reachCart * (1 - TRAFFIC_MIX.buyFromCart) * TRAFFIC_MIX.comeBack;
 
@@ -70,10 +73,10 @@ async function seed(deps: Deps, key: string, events: number, days: number, shard
     for (let shard = 0; shard < shardsPerDay; shard++) {
       for (const [variant, lift] of [['A', 1], ['B', 1.1]] as const) {
         const sliceVisitors = BigInt(Math.max(1, Math.round(visitors / slices)));
-        const cart = (sliceVisitors * 30n) / 100n;
-        const buyers = BigInt(Math.round(Number((cart * 25n) / 100n) * lift));
+        const cart = (sliceVisitors * percent(TRAFFIC_MIX.reachCart)) / 100n;
+        const buyers = BigInt(Math.round(Number((cart * percent(TRAFFIC_MIX.buyFromCart)) / 100n) * lift));
         const abandoners = cart - buyers;
-        const recovered = (abandoners * 20n) / 100n;
+        const recovered = (abandoners * percent(TRAFFIC_MIX.comeBack)) / 100n;
         const converters = buyers + recovered;
         await deps.store.applyCounterUpdate({
           experiment: key,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { JavaNotFoundError } from './dynamodb-local.ts';
-import { REPOSITORY_ROOT, startPlatform } from './platform.ts';
-import { resolve } from 'node:path';
+import { localDataDir } from './paths.ts';
+import { startPlatform } from './platform.ts';
 
 const usage = `Usage: npm start -- [--port 8787] [--sdk-port <port + 1>] [--data .upshot] [--no-demo]
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, not "${values.port}".`);
   const sdkPort = Number(values['sdk-port'] ?? process.env['UPSHOT_SDK_PORT'] ?? (port === 0 ? 0 : port + 1));
   if (!Number.isInteger(sdkPort) || sdkPort < 0 || sdkPort > 65_535) throw new Error(`--sdk-port must be a port number, not "${values['sdk-port']}".`);
-  const dataDir = resolve(REPOSITORY_ROOT, values.data ?? process.env['UPSHOT_DATA'] ?? '.upshot');
+  const dataDir = localDataDir(values.data);
 
   const platform = await startPlatform({ dataDir, port, sdkEndpointPort: sdkPort, demo: !values['no-demo'], log: (line) => console.log(line) });
   console.log('');

@@ -8,16 +8,14 @@ import { routeHandlers } from '../handlers/index.ts';
 import { makeHandler as sdkEndpoint } from '../handlers/sdk-endpoint.ts';
 import { logger } from '../http/logger.ts';
 import { ensureTable } from '../store/table.ts';
-import type { Deps } from '../use-cases/deps.ts';
 import { buildAssets } from './assets.ts';
+import { REPOSITORY_ROOT } from './paths.ts';
 import { ensureDemoExperiment, ensureLocalKeys, type LocalKeys } from './bootstrap.ts';
 import { localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createFunctionUrlServer, createLocalServer } from './http-server.ts';
 import { startAggregatorPoller } from './aggregator-poller.ts';
-import type { StreamPoller } from './stream-poller.ts';
 
 export const TABLE_NAME = 'upshot';
-export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
 
 export interface PlatformOptions {
   /** Where DynamoDB Local keeps its file, plus keys and the stream checkpoint. */
@@ -32,13 +30,9 @@ export interface PlatformOptions {
 
 export interface Platform {
   url: string;
-  port: number;
   /** The SDK endpoint's local function URL, when `sdkEndpointPort` was given. */
   sdkEndpointUrl?: string;
   keys: LocalKeys;
-  deps: Deps;
-  poller: StreamPoller;
-  demoSeeded: boolean;
   stop(): Promise<void>;
 }
 
@@ -49,6 +43,9 @@ export interface Platform {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
+  // Built while DynamoDB Local starts; awaited when the server mounts them.
+  const assets = buildAssets(REPOSITORY_ROOT);
+  assets.catch(() => undefined);
   const dataDir = resolve(options.dataDir);
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
 
@@ -77,7 +74,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         const { visitors } = await deps.store.rebuildCounters();
         log(`Rebuilt counters from ${visitors} visitor states.`);
       },
-      log: (line) => (/fail|error|reset|trimmed/i.test(line) ? logger.warn(line) : undefined),
+      warn: (line) => logger.warn(line),
     });
 
     const servers: Server[] = [];
@@ -108,7 +105,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
       // What the deployment publishes in AWS (infra/lib/web-stack.ts): the dashboard's install snippet reads it.
       const documents = sdkEndpointUrl ? { '/deployment.json': { sdkEndpointUrl } } : {};
-      port = await listen(createLocalServer({ handlers: routeHandlers(deps), mounts: await buildAssets(REPOSITORY_ROOT), documents }), options.port ?? 8787);
+      port = await listen(createLocalServer({ handlers: routeHandlers(deps), mounts: await assets, documents }), options.port ?? 8787);
     } catch (error) {
       await closeServers();
       await poller.stop();
@@ -123,7 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         client.destroy();
         await database.stop();
       })());
-    return { url: `http://localhost:${port}`, port, sdkEndpointUrl, keys, deps, poller, demoSeeded, stop };
+    return { url: `http://localhost:${port}`, sdkEndpointUrl, keys, stop };
   } catch (error) {
     client.destroy();
     await database.stop();

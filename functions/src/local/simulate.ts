@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPOSITORY_ROOT } from './platform.ts';
+import { localDataDir } from './paths.ts';
 import { simulate, SimulationError } from './simulator.ts';
 
 const usage = `Usage: npm run simulate -- --experiment <key> [--visitors 10000] [--lift 0.1] [--baseline 0.05]
@@ -18,8 +17,6 @@ function bar(done: number, total: number): string {
 }
 
 async function main(): Promise<void> {
-  // The AWS SDK warns that releases after January 2027 need Node 22; the pinned versions run on Node 20.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { values } = parseArgs({
     options: {
       experiment: { type: 'string' },
@@ -44,7 +41,7 @@ async function main(): Promise<void> {
     return value;
   };
   const url = (values.url ?? `http://localhost:${process.env['PORT'] ?? 8787}`).replace(/\/$/, '');
-  const dataDir = resolve(REPOSITORY_ROOT, values.data ?? process.env['UPSHOT_DATA'] ?? '.upshot');
+  const dataDir = localDataDir(values.data);
   const sdkKey = values.key ?? (await readFile(`${dataDir}/sdk-key`, 'utf8').catch(() => '')).trim();
   if (!sdkKey) throw new SimulationError(`No SDK key: pass --key, or --data pointing at a platform's data folder (looked in ${dataDir}/sdk-key).`);
 

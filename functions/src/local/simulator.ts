@@ -1,5 +1,6 @@
 import { assign } from '@upshot/sdk/assign';
 import type { ExperimentConfig } from '@upshot/sdk/config';
+import { primaryGoal } from '../domain/experiment.ts';
 import { seededRandom } from './seeded-random.ts';
 
 /** What the simulator sent, deduplicated the way the platform must count it (DESIGN §5). */
@@ -64,8 +65,7 @@ async function fetchConfig(options: SimulationOptions): Promise<ExperimentConfig
  * One visitor's journey: exposure; maybe a stage or two; an abandonment at the deepest stage
  * reached unless they buy; some abandoners come back and buy (recovered); some buy twice.
  */
-function visitorJourney(config: ExperimentConfig, visitor: string, variant: string, conversionRate: number, next: () => number, now: number) {
-  const goal = config.goals.find((candidate) => candidate.primary) ?? config.goals[0]!;
+function visitorJourney(config: ExperimentConfig, goal: ExperimentConfig['goals'][number], visitor: string, variant: string, conversionRate: number, next: () => number, now: number) {
   const base = { experiment: config.key, variant, visitor, phase: config.phase };
   const context = { url: 'https://shop.example/offer', device: next() < 0.6 ? 'mobile' : 'desktop', utm_source: 'newsletter' };
   const ts = now - Math.floor(next() * 3_600_000);
@@ -111,7 +111,7 @@ export async function simulate(options: SimulationOptions): Promise<GroundTruth>
   const config = await fetchConfig(options);
   const next = seededRandom(options.seed ?? Date.now());
   const baseline = options.baseline ?? 0.05;
-  const goal = config.goals.find((candidate) => candidate.primary) ?? config.goals[0]!;
+  const goal = primaryGoal(config);
   const control = config.variants.find((variant) => variant.control)?.key ?? config.variants[0]!.key;
   const truth: GroundTruth = { experiment: config.key, phase: config.phase, goal: goal.key, variants: {}, sent: { requests: 0, events: 0, duplicateRequests: 0, retries: 0 } };
   for (const variant of config.variants) {
@@ -140,7 +140,7 @@ export async function simulate(options: SimulationOptions): Promise<GroundTruth>
     const visitorId = uuid(next);
     const variant = assign(config, visitorId);
     if (!variant) continue;
-    const journey = visitorJourney(config, visitorId, variant, variant === control ? baseline : baseline * (1 + options.lift), next, now);
+    const journey = visitorJourney(config, goal, visitorId, variant, variant === control ? baseline : baseline * (1 + options.lift), next, now);
     const counts = truth.variants[variant]!;
     counts.visitors++;
     if (journey.converts) counts.conversions++;

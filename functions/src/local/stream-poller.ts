@@ -118,7 +118,10 @@ export interface StreamPollerOptions {
   checkpointFile?: string;
   /** JSON-lines file receiving one on-failure record per discarded batch. */
   failureFile?: string;
+  /** Progress lines (stream opened, shard read to its end, stopped). */
   log?: (line: string) => void;
+  /** Failures, retries and resets; `log` when not given, else the console. */
+  warn?: (line: string) => void;
   /** Pause between polls of an idle stream; 250 ms (Lambda polls each shard four times a second). */
   pollIntervalMs?: number;
   /** First retry delay, doubled each retry; 100 ms. */
@@ -227,8 +230,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 5_000;
+  /** Doubling from retryBaseDelayMs, at most retryMaxDelayMs, for the n-th failure in a row. */
+  const backoffMs = (failures: number) => Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (failures - 1));
   const log = options.log ?? (() => {});
-  const warn = options.log ?? ((line: string) => console.warn(`[stream-poller] ${line}`));
+  const warn = options.warn ?? options.log ?? ((line: string) => console.warn(`[stream-poller] ${line}`));
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new StreamPollerError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > 900) {
     throw new StreamPollerError(`tumblingWindowInSeconds must be an integer from 0 to 900, got ${windowSeconds}`);
@@ -583,7 +588,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         await commit(shard, job.records.at(-1)?.sequenceNumber ?? '');
         continue;
       }
-      const delay = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (job.retries - 1));
+      const delay = backoffMs(job.retries);
       warn(`stream-poller: handler failed (${describeError(error)}); retry ${job.retries} of ${job.records.length} record(s) in ${delay} ms`);
       await sleep(delay, false);
       if (stopping) return false;
@@ -611,7 +616,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           failures += 1;
           failingBatch = { shardId: shard.id, size: 0, failures, error };
           if (stopping) return false;
-          const delay = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (failures - 1));
+          const delay = backoffMs(failures);
           warn(`stream-poller: final invocation of window ${windowTime(window.start)} failed (${describeError(error)}); retrying in ${delay} ms`);
           await sleep(delay, false);
           if (stopping) return false;
@@ -707,7 +712,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         }
       }
       consecutiveErrors += 1;
-      const delay = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (consecutiveErrors - 1));
+      const delay = backoffMs(consecutiveErrors);
       warn(`stream-poller: ${describeError(lastError)}; polling again in ${delay} ms`);
       await sleep(delay, false);
       return;
