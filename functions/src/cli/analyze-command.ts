@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { analyze, InputError } from './analyze.ts';
+import { analyze, describeProblem, InputError } from './analyze.ts';
 import { UsageError } from './cli-error.ts';
 import type { Io } from './io.ts';
 import { formatOption } from './options.ts';
@@ -41,7 +41,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<void> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const shown = error.problems.slice(0, MAX_PROBLEMS_SHOWN).map(
-      (problem) => `${source} ${problem.where}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`,
+      (problem) => `${source} ${describeProblem(problem)}`,
     );
     const more = error.problems.length - shown.length;
     throw new UsageError(

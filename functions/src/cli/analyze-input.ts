@@ -79,4 +79,3 @@ export const analyzeInputSchema = z
     });
   });
 
-export type AnalyzeInput = z.output<typeof analyzeInputSchema>;

@@ -14,9 +14,12 @@ export interface InputProblem {
 }
 
 /** Input `upshot analyze` cannot use; nothing has been computed. */
+/** Where a problem is and what it is: `line 3, variants: …`. */
+export const describeProblem = (problem: InputProblem): string => `${problem.where}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`;
+
 export class InputError extends Error {
   constructor(readonly problems: InputProblem[]) {
-    super(problems.map((problem) => `${problem.where}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`).join('\n'));
+    super(problems.map(describeProblem).join('\n'));
     this.name = 'InputError';
   }
 }
@@ -134,11 +137,6 @@ export function summarizeInput({ input, where }: LocatedInput): ResultSummary {
     if (error instanceof RangeError) throw new InputError([{ where, field: '', message: error.message }]);
     throw error;
   }
-}
-
-/** The summaries of every experiment in the text. */
-export function analyzeText(text: string): ResultSummary[] {
-  return readInputs(text).map(summarizeInput);
 }
 
 export type AnalyzeFormat = 'json' | 'md' | 'csv';

@@ -73,11 +73,11 @@ export async function resultsCommand(args: string[], io: Io): Promise<void> {
     throw networkFailure(error, base);
   }
   const text = await response.text();
-  const message = serverMessage(text);
   if (response.ok) {
     io.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
     return;
   }
+  const message = serverMessage(text);
   const said = message ?? `${response.status} ${response.statusText}`;
   switch (response.status) {
     case 401:

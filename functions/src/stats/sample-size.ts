@@ -1,3 +1,4 @@
+import { criticalValue } from './critical-value.ts';
 import { normalQuantile } from './distributions.ts';
 
 export interface SampleSizePlan {
@@ -45,7 +46,7 @@ export function planSampleSize({
   if (!(alpha > 0 && alpha < 1 && power > 0 && power < 1)) throw new RangeError('alpha and power must lie strictly between 0 and 1');
   const pooled = (p1 + p2) / 2;
   const numerator =
-    -normalQuantile(alpha / 2) * Math.sqrt(2 * pooled * (1 - pooled)) +
+    criticalValue(alpha) * Math.sqrt(2 * pooled * (1 - pooled)) +
     normalQuantile(power) * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   const visitorsPerVariant = Math.ceil((numerator * numerator) / ((p2 - p1) * (p2 - p1)));
   if (visitorsPerDay === undefined || !(visitorsPerDay > 0)) return { visitorsPerVariant };
