@@ -6,6 +6,8 @@ export interface Resource<T> {
   loading: boolean;
   /** Fetches again, keeping the current data on screen until the answer arrives. */
   reload: () => Promise<void>;
+  /** Shows data the caller already has (a write's answer), dropping any request still under way. */
+  replace: (data: T) => void;
 }
 
 /** Loads data when `deps` change; answers to an outdated request are dropped. */
@@ -26,12 +28,17 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
     }
   }, []);
 
+  const replace = useCallback((data: T) => {
+    generation.current++;
+    setState({ data, error: undefined, loading: false });
+  }, []);
+
   useEffect(() => {
     setState({ data: undefined, error: undefined, loading: true });
     void reload();
   }, deps);
 
-  return { ...state, reload };
+  return { ...state, reload, replace };
 }
 
 /** Calls `tick` every `ms` while `enabled` and the tab is visible. */

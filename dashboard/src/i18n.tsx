@@ -32,8 +32,7 @@ function safeStorage<T>(action: () => T): T | null {
 export type Vars = Record<string, string | number>;
 
 /** Fills `{name}` placeholders; numbers are formatted for the locale. */
-export function translate(locale: Locale, key: MessageKey, vars: Vars = {}): string {
-  const template = dictionaries[locale][key] ?? en[key] ?? key;
+function fill(template: string, locale: Locale, vars: Vars): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name];
     if (value === undefined) return whole;
@@ -41,16 +40,15 @@ export function translate(locale: Locale, key: MessageKey, vars: Vars = {}): str
   });
 }
 
+export function translate(locale: Locale, key: MessageKey, vars: Vars = {}): string {
+  return fill(dictionaries[locale][key] ?? en[key] ?? key, locale, vars);
+}
+
 /** Picks the "one|other" form of a message by the locale's plural rules; `{count}` is the formatted count. */
 export function translatePlural(locale: Locale, key: MessageKey, count: number, vars: Vars = {}): string {
   const forms = (dictionaries[locale][key] ?? en[key]).split('|');
   const form = new Intl.PluralRules(locale).select(count) === 'one' ? forms[0]! : (forms[1] ?? forms[0]!);
-  return form.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    if (name === 'count') return formatInteger(count, locale);
-    const value = vars[name];
-    if (value === undefined) return whole;
-    return typeof value === 'number' ? formatInteger(value, locale) : value;
-  });
+  return fill(form, locale, { ...vars, count });
 }
 
 export interface I18n {

@@ -11,6 +11,15 @@ export function variantColor(index: number): string {
   return variantColors[((index % variantColors.length) + variantColors.length) % variantColors.length]!;
 }
 
+/**
+ * A variant's place in the palette: its place in the experiment's definition, so a variant keeps
+ * its colour on every chart and table; a variant no longer defined takes its place in the results.
+ */
+export function variantColorIndex(experiment: { variants: { key: string }[] } | undefined, key: string, position: number): number {
+  const index = experiment?.variants.findIndex((variant) => variant.key === key) ?? -1;
+  return index >= 0 ? index : position;
+}
+
 /** The colour with an alpha channel, for interval bands. */
 export function withAlpha(hex: string, alpha: number): string {
   const value = Number.parseInt(hex.slice(1), 16);

@@ -1,4 +1,5 @@
 import type { Experiment, ResultsDocument, VariantResult } from './api-types.ts';
+import { daysBetween } from './format.ts';
 
 /**
  * What the experiments list shows about each experiment, derived from the results document:
@@ -29,8 +30,8 @@ export function daysRunning(experiment: Experiment, now: Date): number | null {
   const first = experiment.phases[0];
   if (!first) return null;
   const last = experiment.phases[experiment.phases.length - 1];
-  const end = experiment.status === 'stopped' || experiment.status === 'archived' ? (last?.endedAt ?? now.toISOString()) : now.toISOString();
-  return Math.max(0, Math.floor((Date.parse(end) - Date.parse(first.startedAt)) / 86_400_000));
+  const end = experiment.status === 'stopped' || experiment.status === 'archived' ? (last?.endedAt ?? now) : now;
+  return daysBetween(first.startedAt, end);
 }
 
 /**
@@ -54,9 +55,4 @@ export function primaryGoalKey(experiment: Pick<Experiment, 'goals'>): string | 
 export function goalLabel(experiment: Pick<Experiment, 'goals'>, key: string | undefined): string {
   const goal = experiment.goals.find((candidate) => candidate.key === key);
   return goal?.name ?? key ?? '';
-}
-
-export function variantLabel(experiment: Pick<Experiment, 'variants'> | undefined, key: string): string {
-  const variant = experiment?.variants.find((candidate) => candidate.key === key);
-  return variant?.name ? `${variant.key} · ${variant.name}` : key;
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_CONFIG_CACHE_SECONDS, DEFAULT_RETENTION_DAYS } from '@upshot/functions/config';
 
 /** Requests per second and burst of one HTTP API stage. */
 export interface Throttle {
@@ -72,8 +73,8 @@ export const defaultConfig: UpshotConfig = {
   allowedOrigins: [],
   publicThrottle: { rateLimit: 1000, burstLimit: 2000 },
   managementThrottle: { rateLimit: 50, burstLimit: 100 },
-  retentionDays: 400,
-  configCacheSeconds: 5,
+  retentionDays: DEFAULT_RETENTION_DAYS,
+  configCacheSeconds: DEFAULT_CONFIG_CACHE_SECONDS,
   logRetentionDays: RetentionDays.THREE_MONTHS,
   accessLogExpirationDays: 90,
   memorySize: 512,

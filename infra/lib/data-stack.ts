@@ -2,8 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 
-/** The attribute DynamoDB's TTL reads; the adapter writes it on visitor states (functions/src/store/table.ts). */
-export const TTL_ATTRIBUTE = 'expiresAt';
+import { TTL_ATTRIBUTE } from '@upshot/functions/table-shape';
 
 /**
  * The single table (docs/architecture.md): pk/sk strings, on demand, a stream with new and old

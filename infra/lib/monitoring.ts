@@ -133,8 +133,8 @@ export class Monitoring extends Construct {
     const tableThrottles = props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES });
     alarm('TableThrottles', tableThrottles, 1, 'DynamoDB throttled requests to the table.');
 
-    const apiWidgets = (title: string, metric: (api: HttpApi) => IMetric) =>
-      new GraphWidget({ title, width: 8, left: props.apis.map(({ api }) => metric(api)) });
+    const apiWidgets = (title: string, metric: (api: HttpApi, name: string) => IMetric) =>
+      new GraphWidget({ title, width: 8, left: props.apis.map(({ api, name }) => metric(api, name)) });
     const functionWidget = (title: string, metric: (fn: UpshotFunction) => IMetric) =>
       new GraphWidget({ title, width: 8, left: props.functions.map(metric) });
 
@@ -144,14 +144,14 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
-      apiWidgets('Requests', (api) => api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, 'requests') })),
+      apiWidgets('Requests', (api, name) => api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum', label: `${name} requests` })),
       new GraphWidget({
         title: '4xx and 5xx',
         width: 8,
         left: [
-          ...props.apis.flatMap(({ api }) => [
-            api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '4xx') }),
-            api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum', label: apiLabel(props, api, '5xx') }),
+          ...props.apis.flatMap(({ api, name }) => [
+            api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum', label: `${name} 4xx` }),
+            api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum', label: `${name} 5xx` }),
           ]),
           ...props.functionUrls.flatMap(({ name, fn }) => [
             fn.function.metric('Url4xxCount', { period: FIVE_MINUTES, statistic: 'Sum', label: `${name} 4xx` }),
@@ -159,7 +159,7 @@ export class Monitoring extends Construct {
           ]),
         ],
       }),
-      apiWidgets('Latency p99 (ms)', (api) => api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: apiLabel(props, api, 'p99') })),
+      apiWidgets('Latency p99 (ms)', (api, name) => api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: `${name} p99` })),
     );
     this.dashboard.addWidgets(
       functionWidget('Function errors', (fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum', label: fn.node.id })),
@@ -185,8 +185,4 @@ export class Monitoring extends Construct {
       }),
     );
   }
-}
-
-function apiLabel(props: MonitoringProps, api: HttpApi, what: string): string {
-  return `${props.apis.find((candidate) => candidate.api === api)?.name ?? 'API'} ${what}`;
 }

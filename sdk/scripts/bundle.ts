@@ -1,9 +1,10 @@
 /**
- * The SDK's two bundles, built with esbuild exactly as the local platform serves them
- * (functions/src/local/assets.ts): `upshot.js`, an IIFE for a script tag that defines
+ * The SDK's two bundles: `upshot.js`, an IIFE for a script tag that defines
  * `window.Upshot.createUpshot`, and `upshot.mjs`, an ES module; es2019, minified.
- * `npm run build -w sdk` writes them to sdk/dist.
+ * `npm run build -w sdk` writes them to sdk/dist; the local platform serves `buildSdk`'s
+ * (the same, with source maps).
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 
@@ -22,8 +23,28 @@ export async function bundle(name: BundleName, minify = true): Promise<Uint8Arra
   return result.outputFiles[0]!.contents;
 }
 
+/**
+ * Writes both bundles with source maps into `outdir` for the local platform. Several platforms
+ * (parallel tests) may build and serve the same folder, so each file is replaced atomically
+ * (write aside, rename), and only when it changed.
+ */
+export async function buildSdk(outdir: string): Promise<void> {
+  await mkdir(outdir, { recursive: true });
+  await Promise.all(
+    (Object.keys(BUNDLES) as BundleName[]).map(async (name) => {
+      const result = await build({ ...BUNDLES[name], bundle: true, minify: true, target: 'es2019', sourcemap: true, outfile: join(outdir, name), write: false, logLevel: 'error' });
+      for (const file of result.outputFiles) {
+        const current = await readFile(file.path).catch(() => null);
+        if (current && Buffer.compare(current, file.contents) === 0) continue;
+        const aside = `${file.path}.${process.pid}.tmp`;
+        await writeFile(aside, file.contents);
+        await rename(aside, file.path);
+      }
+    }),
+  );
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { mkdir, writeFile } = await import('node:fs/promises');
   const outdir = join(import.meta.dirname, '../dist');
   await mkdir(outdir, { recursive: true });
   for (const name of Object.keys(BUNDLES) as BundleName[]) {

@@ -41,10 +41,7 @@ export function assign(
 ): string | null {
   try {
     if (!isUsable(config, visitorId)) return null;
-    const rules = config.targeting;
-    if (rules !== undefined && rules !== null && (!Array.isArray(rules) || rules.length > 0)) {
-      if (!matchesTargeting(rules, attributes)) return null;
-    }
+    if (!matchesTargeting(config.targeting, attributes)) return null;
     const threshold = coverageThreshold(config.coverage);
     if (threshold === 0) return null;
     prime(config.seed);

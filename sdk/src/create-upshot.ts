@@ -205,9 +205,8 @@ export function createUpshot(options: UpshotOptions): Upshot {
       if (!valid(visitor)) visitor = randomId();
       if (!save('v', visitor)) document.cookie = 'upshot=' + visitor + ';path=/;max-age=34560000';
     }
-    const stored: Assignments | undefined = load('a');
-    assigned = { v: visitor, x: stored && stored.v == visitor ? stored.x : {} };
-    save('a', assigned);
+    // Stored assignments are read when used (another tab may add some), and kept only for this visitor.
+    assigned = { v: visitor, x: {} };
     client.visitorId = visitor;
     queue.start(storage);
     const exit = guard(() => {

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import type { Experiment, ResultsDocument } from '../api-types.ts';
 import { formatInteger, formatPercent } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
-import { variantColor } from '../palette.ts';
+import { variantColor, variantColorIndex } from '../palette.ts';
 import { Legend } from './cumulative-chart.tsx';
 import { axisStyle, UplotChart, type ChartOptions } from './uplot-chart.tsx';
 
@@ -20,10 +20,7 @@ export function AbandonmentChart({ results, experiment }: { results: ResultsDocu
     const order = experiment?.stages ?? [];
     return [...order.filter((stage) => fromResults.includes(stage)), ...fromResults.filter((stage) => !order.includes(stage))];
   }, [results, experiment]);
-  const colorOf = (key: string, position: number) => {
-    const index = experiment?.variants.findIndex((variant) => variant.key === key) ?? -1;
-    return index >= 0 ? index : position;
-  };
+  const colorOf = (key: string, position: number) => variantColorIndex(experiment, key, position);
 
   const { options, data, label } = useMemo(() => {
     const groupWidth = Math.min(0.8, 0.16 * variants.length);

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import type { Experiment, ResultsDocument } from '../api-types.ts';
 import { formatInterval, formatPercent, formatShortDay } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
-import { variantColor, variantDashes, withAlpha } from '../palette.ts';
+import { variantColor, variantColorIndex, variantDashes, withAlpha } from '../palette.ts';
 import { axisStyle, UplotChart, type ChartOptions } from './uplot-chart.tsx';
 
 const DAY = 86_400;
@@ -17,14 +17,12 @@ export function CumulativeChart({ results, experiment }: { results: ResultsDocum
   const [hover, setHover] = useState<number | null>(null);
   const variants = results.variants;
   const days = useMemo(() => [...new Set(results.cumulative.map((point) => point.day))].sort(), [results]);
-  const colorOf = (key: string, position: number) => {
-    const index = experiment?.variants.findIndex((variant) => variant.key === key) ?? -1;
-    return index >= 0 ? index : position;
-  };
+  const colorOf = (key: string, position: number) => variantColorIndex(experiment, key, position);
 
   const { options, data, label } = useMemo(() => {
     const xs = days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
-    const point = (day: string, variant: string) => results.cumulative.find((candidate) => candidate.day === day && candidate.variant === variant);
+    const points = new Map(results.cumulative.map((candidate) => [`${candidate.day}|${candidate.variant}`, candidate]));
+    const point = (day: string, variant: string) => points.get(`${day}|${variant}`);
     const series: uPlot.Series[] = [{}];
     const columns: (number | null)[][] = [];
     const bands: uPlot.Band[] = [];

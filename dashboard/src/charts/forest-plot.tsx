@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import type { Experiment, ResultsDocument } from '../api-types.ts';
 import { formatInterval, formatLift, formatPercent, type Locale } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
-import { variantColor } from '../palette.ts';
+import { variantColor, variantColorIndex } from '../palette.ts';
 import { axisStyle, UplotChart, type ChartOptions } from './uplot-chart.tsx';
 
 /**
@@ -14,7 +14,7 @@ import { axisStyle, UplotChart, type ChartOptions } from './uplot-chart.tsx';
 export function ForestPlot({ results, experiment }: { results: ResultsDocument; experiment: Experiment | undefined }) {
   const { t, locale } = useI18n();
   const rows = results.variants
-    .map((variant) => ({ variant, index: experiment?.variants.findIndex((candidate) => candidate.key === variant.key) ?? -1 }))
+    .map((variant, position) => ({ variant, index: variantColorIndex(experiment, variant.key, position) }))
     .filter(({ variant }) => !variant.control);
   const level = formatLift(1 - results.settings.alpha, locale, 0).replace('+', '');
 
@@ -26,7 +26,7 @@ export function ForestPlot({ results, experiment }: { results: ResultsDocument; 
     const low = Math.min(...values);
     const high = Math.max(...values);
     const pad = Math.max((high - low) * 0.12, 0.01);
-    const colors = rows.map(({ index }, position) => variantColor(index >= 0 ? index : position + 1));
+    const colors = rows.map(({ index }) => variantColor(index));
 
     const data: uPlot.AlignedData = [positions, ...rows.map((_, row) => positions.map((position) => (position === row ? lifts[row]! : null)))];
     const options: ChartOptions = {

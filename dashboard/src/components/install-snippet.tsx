@@ -5,6 +5,9 @@ import { primaryGoalKey } from '../summaries.ts';
 
 const SDK_KEY_STORAGE = 'upshot.sdkKey';
 
+/** Read once per page load: a deployment's SDK endpoint does not change while the dashboard is open. */
+let sdkEndpoint: Promise<string | undefined> | undefined;
+
 /**
  * Where pages should send the SDK's requests: the deployment's SDK endpoint (a Lambda function URL,
  * no per-request charge beyond Lambda's), published in /deployment.json by the deployment and by
@@ -14,12 +17,13 @@ function useSdkEndpoint(): string | undefined {
   const [endpoint, setEndpoint] = useState<string>();
   useEffect(() => {
     let current = true;
-    fetch('/deployment.json', { cache: 'no-cache' })
+    sdkEndpoint ??= fetch('/deployment.json', { cache: 'no-cache' })
       .then((response) => (response.ok ? (response.json() as Promise<{ sdkEndpointUrl?: unknown }>) : {}))
-      .then((deployment: { sdkEndpointUrl?: unknown }) => {
-        if (current && typeof deployment.sdkEndpointUrl === 'string' && /^https?:\/\//.test(deployment.sdkEndpointUrl)) setEndpoint(deployment.sdkEndpointUrl.replace(/\/$/, ''));
-      })
+      .then((deployment: { sdkEndpointUrl?: unknown }) =>
+        typeof deployment.sdkEndpointUrl === 'string' && /^https?:\/\//.test(deployment.sdkEndpointUrl) ? deployment.sdkEndpointUrl.replace(/\/$/, '') : undefined,
+      )
       .catch(() => undefined);
+    void sdkEndpoint.then((url) => current && setEndpoint(url));
     return () => {
       current = false;
     };

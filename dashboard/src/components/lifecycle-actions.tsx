@@ -1,20 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
-import type { Experiment, ExperimentStatus, LifecycleAction } from '../api-types.ts';
+import { allowedActions } from '../../../functions/src/domain/lifecycle-rules.ts';
+import type { Experiment, LifecycleAction } from '../api-types.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Dialog } from './dialog.tsx';
 import { ErrorAlert } from './error-alert.tsx';
 
-/** Which actions each status allows (the API's lifecycle table; the API refuses anything else with 409). */
-const allowed: Record<ExperimentStatus, LifecycleAction[]> = {
-  draft: ['launch', 'archive'],
-  running: ['pause', 'phase', 'stop'],
-  paused: ['resume', 'phase', 'stop'],
-  stopped: ['archive'],
-  archived: [],
-};
 
 const labels: Record<LifecycleAction, { button: MessageKey; title: MessageKey; body: MessageKey; danger?: boolean }> = {
   launch: { button: 'lifecycle.launch', title: 'lifecycle.launchTitle', body: 'lifecycle.launchBody' },
@@ -68,7 +61,7 @@ export function LifecycleActions({ experiment, onChanged }: { experiment: Experi
     }
   };
 
-  const actions = allowed[experiment.status];
+  const actions = allowedActions(experiment.status);
   const issues = error instanceof ApiError ? error.issues : [];
   return (
     <div class="actions" data-testid="lifecycle-actions">

@@ -1,7 +1,7 @@
 import type { Experiment, ResultsDocument, VariantResult } from '../api-types.ts';
 import { formatCurrency, formatInteger, formatInterval, formatLift, formatPercent, formatPValue, MISSING } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
-import { variantColor } from '../palette.ts';
+import { variantColor, variantColorIndex } from '../palette.ts';
 
 /**
  * One row per variant with the numbers a decision rests on. Each cell carries the API's raw
@@ -10,7 +10,6 @@ import { variantColor } from '../palette.ts';
 export function ResultsTable({ results, experiment }: { results: ResultsDocument; experiment: Experiment | undefined }) {
   const { t, locale } = useI18n();
   const currency = results.currency;
-  const colorIndex = (key: string) => Math.max(0, experiment?.variants.findIndex((variant) => variant.key === key) ?? results.variants.findIndex((variant) => variant.key === key));
   const pct2 = (value: number) => formatPercent(value, locale, 2);
   const lift1 = (value: number) => formatLift(value, locale, 1);
   const raw = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
@@ -50,7 +49,7 @@ export function ResultsTable({ results, experiment }: { results: ResultsDocument
           </tr>
         </thead>
         <tbody>
-          {results.variants.map((variant) => {
+          {results.variants.map((variant, position) => {
             const vs = variant.vsControl;
             const lift = vs?.relativeLift ?? null;
             const liftCI = vs?.relativeLiftCI ?? null;
@@ -59,7 +58,7 @@ export function ResultsTable({ results, experiment }: { results: ResultsDocument
               <tr data-variant={variant.key} class={results.decision.variant === variant.key ? 'row-highlight' : undefined}>
                 <th scope="row">
                   <span class="variant-cell">
-                    <span class="swatch" style={{ background: variantColor(colorIndex(variant.key)) }} aria-hidden="true" />
+                    <span class="swatch" style={{ background: variantColor(variantColorIndex(experiment, variant.key, position)) }} aria-hidden="true" />
                     <span>
                       <span class="variant-key">{variant.key}</span>
                       {name(variant) && <span class="variant-name">{name(variant)}</span>}

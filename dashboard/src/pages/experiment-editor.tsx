@@ -64,7 +64,10 @@ export function ExperimentEditor({ experimentKey }: { experimentKey?: string }) 
   }
 
   const update = (change: Partial<Draft>) => setDraft({ ...draft, ...change });
-  const updateVariant = (index: number, change: Partial<VariantDraft>) => update({ variants: draft.variants.map((variant, at) => (at === index ? { ...variant, ...change } : variant)) });
+  /** Changes one item of a list in the draft. */
+  const updateAt = <K extends 'variants' | 'targeting' | 'goals'>(list: K, index: number, change: Partial<Draft[K][number]>) =>
+    update({ [list]: draft[list].map((item, at) => (at === index ? { ...item, ...change } : item)) } as Partial<Draft>);
+  const updateVariant = (index: number, change: Partial<VariantDraft>) => updateAt('variants', index, change);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -231,18 +234,18 @@ export function ExperimentEditor({ experimentKey }: { experimentKey?: string }) 
               {draft.targeting.map((rule, index) => (
                 <div class="rule-row" data-rule={index}>
                   <TextField path={`targeting.${index}.attribute`} label={t('editor.attribute')} value={rule.attribute} issues={issues} list="targeting-attributes" mono
-                    onInput={(attribute) => update({ targeting: draft.targeting.map((candidate, at) => (at === index ? { ...candidate, attribute } : candidate)) })} />
+                    onInput={(attribute) => updateAt('targeting', index, { attribute })} />
                   <div class="field">
                     <label for={fieldId(`targeting.${index}.operator`)}>{t('editor.operator')}</label>
                     <select id={fieldId(`targeting.${index}.operator`)} value={rule.operator}
-                      onChange={(event) => update({ targeting: draft.targeting.map((candidate, at) => (at === index ? { ...candidate, operator: (event.target as HTMLSelectElement).value } : candidate)) })}>
+                      onChange={(event) => updateAt('targeting', index, { operator: (event.target as HTMLSelectElement).value })}>
                       {Object.entries(operatorKeys).map(([operator, key]) => (
                         <option value={operator}>{t(key)}</option>
                       ))}
                     </select>
                   </div>
                   <TextField path={`targeting.${index}.values`} label={t('editor.values')} hint={t('editor.valuesHint')} value={rule.values} issues={issues}
-                    onInput={(values) => update({ targeting: draft.targeting.map((candidate, at) => (at === index ? { ...candidate, values } : candidate)) })} />
+                    onInput={(values) => updateAt('targeting', index, { values })} />
                   <button type="button" class="button button-small button-danger-quiet rule-remove" aria-label={t('editor.removeRule', { n: index + 1 })}
                     onClick={() => update({ targeting: draft.targeting.filter((_, at) => at !== index) })}>
                     ✕
@@ -262,9 +265,9 @@ export function ExperimentEditor({ experimentKey }: { experimentKey?: string }) 
               {draft.goals.map((goal, index) => (
                 <div class="rule-row goal-row">
                   <TextField path={`goals.${index}.key`} label={t('editor.goalKey')} value={goal.key} issues={issues} mono required
-                    onInput={(key) => update({ goals: draft.goals.map((candidate, at) => (at === index ? { ...candidate, key } : candidate)) })} />
+                    onInput={(key) => updateAt('goals', index, { key })} />
                   <TextField path={`goals.${index}.name`} label={t('editor.goalName')} value={goal.name} issues={issues}
-                    onInput={(name) => update({ goals: draft.goals.map((candidate, at) => (at === index ? { ...candidate, name } : candidate)) })} />
+                    onInput={(name) => updateAt('goals', index, { name })} />
                   <label class="radio">
                     <input type="radio" name="primary-goal" checked={goal.primary}
                       onChange={() => update({ goals: draft.goals.map((candidate, at) => ({ ...candidate, primary: at === index })) })} />
@@ -272,7 +275,7 @@ export function ExperimentEditor({ experimentKey }: { experimentKey?: string }) 
                   </label>
                   <label class="checkbox">
                     <input type="checkbox" checked={goal.revenue}
-                      onChange={(event) => update({ goals: draft.goals.map((candidate, at) => (at === index ? { ...candidate, revenue: (event.target as HTMLInputElement).checked } : candidate)) })} />
+                      onChange={(event) => updateAt('goals', index, { revenue: (event.target as HTMLInputElement).checked })} />
                     {t('editor.goalRevenue')}
                   </label>
                   {draft.goals.length > 1 && (

@@ -51,7 +51,7 @@ export function ExperimentPage({ experimentKey, tab }: { experimentKey: string; 
           </div>
           {experiment.hypothesis && <p class="hypothesis">{experiment.hypothesis}</p>}
         </div>
-        <LifecycleActions experiment={experiment} onChanged={() => void resource.reload()} />
+        <LifecycleActions experiment={experiment} onChanged={resource.replace} />
       </div>
       <ErrorAlert error={resource.error} />
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Experiment, ExperimentStatus, ResultsDocument } from '../api-types.ts';
 import { HealthBadge, StatusBadge } from '../components/badges.tsx';
 import { ErrorAlert, Loading } from '../components/error-alert.tsx';
@@ -32,9 +32,13 @@ export function ExperimentsList() {
 
   const list = useResource(() => api.get<{ experiments: Experiment[] }>('/v1/experiments').then((body) => body.experiments), [api]);
   const [results, setResults] = useState<Record<string, ResultState>>({});
+  /** The phase and status each shown results document was read for: only running experiments take events. */
+  const readFor = useRef(new Map<string, string>());
 
   const loadResults = async (experiments: Experiment[]) => {
-    const launched = experiments.filter((experiment) => experiment.phase > 0);
+    const launched = experiments.filter(
+      (experiment) => experiment.phase > 0 && (experiment.status === 'running' || readFor.current.get(experiment.key) !== `${experiment.phase}:${experiment.status}`),
+    );
     let cursor = 0;
     // A few at a time: the list asks for one results document per launched experiment.
     const worker = async () => {
@@ -43,6 +47,7 @@ export function ExperimentsList() {
         try {
           const document = await api.get<ResultsDocument>(`/v1/experiments/${encodeURIComponent(experiment.key)}/results`);
           setResults((previous) => ({ ...previous, [experiment.key]: { results: document } }));
+          readFor.current.set(experiment.key, `${experiment.phase}:${experiment.status}`);
         } catch {
           setResults((previous) => ({ ...previous, [experiment.key]: { failed: true } }));
         }

@@ -9,7 +9,7 @@ import { formatDate, formatPValue, formatTime } from '../format.ts';
 import { useInterval, useLazyModule, useResource } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { goalLabel, primaryGoalKey } from '../summaries.ts';
+import { goalLabel, primaryGoalKey, totalVisitors } from '../summaries.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -126,7 +126,7 @@ function Warnings({ results, experiment }: { results: ResultsDocument; experimen
   const { t, locale } = useI18n();
   const warnings: { id: string; text: string }[] = [];
   if (results.srm.mismatch) warnings.push({ id: 'srm', text: t('warning.srm', { p: formatPValue(results.srm.pValue, locale) }) });
-  const total = results.variants.reduce((sum, variant) => sum + variant.visitors, 0);
+  const total = totalVisitors(results) ?? 0;
   if (total >= 100) {
     for (const variant of results.variants) {
       if (variant.visitors === 0 && variant.weight > 0) warnings.push({ id: `empty-${variant.key}`, text: t('warning.emptyVariant', { key: variant.key }) });
@@ -152,7 +152,7 @@ function Warnings({ results, experiment }: { results: ResultsDocument; experimen
 /** The phase's traffic so far, scaled to 30 days: a starting point the marketer can change. */
 function defaultVisitorsPerMonth(results: ResultsDocument | undefined, experiment: Experiment, phase: number): number {
   if (!results) return 0;
-  const visitors = results.variants.reduce((sum, variant) => sum + variant.visitors, 0);
+  const visitors = totalVisitors(results) ?? 0;
   const record = experiment.phases.find((candidate) => candidate.phase === phase);
   if (!record || visitors === 0) return 0;
   const end = record.endedAt ? Date.parse(record.endedAt) : Date.now();

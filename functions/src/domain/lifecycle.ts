@@ -2,25 +2,9 @@ import { IllegalTransitionError } from './errors.ts';
 import type { Experiment, ExperimentStatus, NewExperiment, Phase, PhaseChange } from './experiment.ts';
 import { parseDefinition } from './experiment.ts';
 
-export const lifecycleActions = ['launch', 'pause', 'resume', 'stop', 'archive', 'phase'] as const;
-export type LifecycleAction = (typeof lifecycleActions)[number];
+import { allowedActions, transitions, type LifecycleAction } from './lifecycle-rules.ts';
 
-/**
- * draft → running ⇄ paused → stopped → archived; a draft may be archived unlaunched,
- * and "phase" re-randomizes a running or paused experiment without changing its status.
- */
-const transitions: Record<LifecycleAction, { from: ExperimentStatus[]; to: ExperimentStatus | null }> = {
-  launch: { from: ['draft'], to: 'running' },
-  pause: { from: ['running'], to: 'paused' },
-  resume: { from: ['paused'], to: 'running' },
-  stop: { from: ['running', 'paused'], to: 'stopped' },
-  archive: { from: ['draft', 'stopped'], to: 'archived' },
-  phase: { from: ['running', 'paused'], to: null },
-};
-
-export function allowedActions(status: ExperimentStatus): LifecycleAction[] {
-  return lifecycleActions.filter((action) => transitions[action].from.includes(status));
-}
+export { allowedActions, lifecycleActions, type LifecycleAction } from './lifecycle-rules.ts';
 
 export interface TransitionContext {
   now: Date;

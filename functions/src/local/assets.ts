@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { buildDashboard } from '../../../dashboard/scripts/build.ts';
+import { buildSdk } from '../../../sdk/scripts/bundle.ts';
 import type { StaticMount } from './http-server.ts';
 
 /**
@@ -12,8 +12,7 @@ export async function buildAssets(root: string): Promise<StaticMount[]> {
   const sdkDir = join(root, 'sdk/dist');
   const dashboardDir = join(root, 'dashboard/dist');
   await Promise.all([
-    build({ entryPoints: [join(root, 'sdk/src/browser.ts')], outfile: join(sdkDir, 'upshot.js'), bundle: true, minify: true, format: 'iife', target: 'es2019', sourcemap: true, logLevel: 'error' }),
-    build({ entryPoints: [join(root, 'sdk/src/index.ts')], outfile: join(sdkDir, 'upshot.mjs'), bundle: true, minify: true, format: 'esm', target: 'es2019', sourcemap: true, logLevel: 'error' }),
+    buildSdk(sdkDir),
     // The dashboard owns its esbuild options (code splitting, Preact JSX, CSS); the static build uses the same ones.
     buildDashboard({ outdir: dashboardDir }),
   ]);

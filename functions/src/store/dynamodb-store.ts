@@ -34,7 +34,7 @@ import {
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, addDeltas, contribution, type ApiKeyRecord, type CounterDelta, type Experiment, type SdkKeyRecord, type VisitorState } from '../domain/index.ts';
-import { TTL_ATTRIBUTE } from './table.ts';
+import { TTL_ATTRIBUTE } from './table-shape.ts';
 import { visitorKeyString, type CounterRow, type CounterUpdate, type Store, type VisitorKey } from './store.ts';
 
 const EXPERIMENT_PARTITION = 'EXP';

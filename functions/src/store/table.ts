@@ -1,7 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-/** The attribute DynamoDB's TTL reads (epoch seconds). */
-export const TTL_ATTRIBUTE = 'expiresAt';
+import { TTL_ATTRIBUTE } from './table-shape.ts';
 
 /**
  * Creates the single table the way the CDK data stack defines it (pk/sk strings, on-demand,
